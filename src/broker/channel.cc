@@ -1,0 +1,298 @@
+#include "broker/channel.h"
+
+#include <algorithm>
+#include <cstring>
+#include <random>
+
+#include "broker/topic.h"
+#include "wire/names.h"
+
+namespace nsqpp::broker {
+namespace {
+uint32_t sample_random() {
+    thread_local std::minstd_rand rng{std::random_device{}()};
+    return static_cast<uint32_t>(rng());
+}
+}  // namespace
+
+size_t message_id_hash::operator()(const message_id& id) const noexcept {
+    uint64_t a = 0;
+    uint64_t b = 0;
+    std::memcpy(&a, id.data(), 8);
+    std::memcpy(&b, id.data() + 8, 8);
+    uint64_t h = a * 0x9E3779B97F4A7C15ULL ^ (b + 0x632BE59BD9B4E019ULL + (a << 6) + (a >> 2));
+    h ^= h >> 31;
+    h *= 0xBF58476D1CE4E5B9ULL;
+    h ^= h >> 29;
+    return static_cast<size_t>(h);
+}
+
+channel::channel(topic* parent, std::string name, size_t mem_queue_size)
+    : topic_(parent),
+      name_(std::move(name)),
+      ephemeral_(wire::is_ephemeral(name_)),
+      mem_queue_size_(mem_queue_size) {}
+
+size_t channel::room() const {
+    if (ephemeral_) return SIZE_MAX;
+    std::lock_guard lock(mu_);
+    return queue_.size() >= mem_queue_size_ ? 0 : mem_queue_size_ - queue_.size();
+}
+
+void channel::put_batch(std::span<const topic_entry> entries, steady_time now) {
+    std::lock_guard lock(mu_);
+    if (exiting_.load(std::memory_order_relaxed)) return;
+    size_t ready = 0;
+    for (const auto& e : entries) {
+        ++message_count_;
+        if (e.defer.count() > 0) {
+            deferred_.push({now + e.defer, deferred_seq_++, {e.msg, 0}});
+            continue;
+        }
+        if (ephemeral_ && queue_.size() >= mem_queue_size_) continue;  // NSQ drops overflow
+        queue_.push_back({e.msg, 0});
+        ++ready;
+    }
+    wake_waiters_locked(ready);
+}
+
+subscribe_error channel::add_consumer(uint64_t id, consumer* c, int64_t max_consumers) {
+    std::lock_guard lock(mu_);
+    if (exiting_.load(std::memory_order_relaxed)) return subscribe_error::exiting;
+    if (max_consumers > 0 && static_cast<int64_t>(consumers_.size()) >= max_consumers) {
+        return subscribe_error::too_many;
+    }
+    consumers_.emplace(id, consumer_state{c, {}, false});
+    had_consumer_ = true;
+    return subscribe_error::none;
+}
+
+bool channel::remove_consumer(uint64_t id) {
+    std::lock_guard lock(mu_);
+    consumers_.erase(id);
+    std::erase(waiters_, id);
+    return ephemeral_ && consumers_.empty() && !exiting_.load(std::memory_order_relaxed);
+}
+
+size_t channel::take(uint64_t id, int64_t ready_count, steady_time now, nanoseconds msg_timeout,
+                     std::vector<delivery>& out, int sample_rate) {
+    size_t n = take_locked(id, ready_count, now, msg_timeout, out, sample_rate);
+    if (topic_ && topic_->has_backlog()) topic_->pump();
+    return n;
+}
+
+size_t channel::take_locked(uint64_t id, int64_t ready_count, steady_time now,
+                            nanoseconds msg_timeout, std::vector<delivery>& out, int sample_rate) {
+    std::lock_guard lock(mu_);
+    auto it = consumers_.find(id);
+    if (it == consumers_.end()) return 0;
+    auto& st = it->second;
+    int64_t room = ready_count - st.counts.in_flight;
+    if (room <= 0) return 0;
+    if (paused_ || queue_.empty()) {
+        if (!st.waiting) {
+            st.waiting = true;
+            waiters_.push_back(id);
+        }
+        return 0;
+    }
+    size_t n = 0;
+    steady_time deadline = now + msg_timeout;
+    while (n < static_cast<size_t>(room) && !queue_.empty()) {
+        queued_message qm = std::move(queue_.front());
+        queue_.pop_front();
+        // sample_rate S: deliver with probability (S+1)/100; the rest is consumed and lost
+        if (sample_rate > 0 && static_cast<int>(sample_random() % 100) > sample_rate) continue;
+        ++qm.attempts;
+        const message_id& mid = qm.msg->id();
+        push_timeout_locked(deadline, mid);
+        out.push_back(qm);
+        in_flight_.insert_or_assign(mid, in_flight_entry{std::move(qm), id, deadline, now});
+        ++n;
+    }
+    st.counts.in_flight += static_cast<int64_t>(n);
+    return n;
+}
+
+ack_error channel::finish(uint64_t id, const message_id& mid) {
+    std::lock_guard lock(mu_);
+    auto it = in_flight_.find(mid);
+    if (it == in_flight_.end()) return ack_error::not_in_flight;
+    if (it->second.owner != id) return ack_error::not_owner;
+    in_flight_.erase(it);
+    if (auto c = consumers_.find(id); c != consumers_.end()) {
+        --c->second.counts.in_flight;
+        ++c->second.counts.finish_count;
+    }
+    return ack_error::none;
+}
+
+ack_error channel::requeue(uint64_t id, const message_id& mid, nanoseconds delay,
+                           steady_time now) {
+    std::lock_guard lock(mu_);
+    if (exiting_.load(std::memory_order_relaxed)) return ack_error::exiting;
+    auto it = in_flight_.find(mid);
+    if (it == in_flight_.end()) return ack_error::not_in_flight;
+    if (it->second.owner != id) return ack_error::not_owner;
+    queued_message qm = std::move(it->second.qm);
+    in_flight_.erase(it);
+    if (auto c = consumers_.find(id); c != consumers_.end()) {
+        --c->second.counts.in_flight;
+        ++c->second.counts.requeue_count;
+    }
+    ++requeue_count_;
+    if (delay.count() > 0) {
+        deferred_.push({now + delay, deferred_seq_++, std::move(qm)});
+    } else {
+        enqueue_locked(std::move(qm));
+    }
+    return ack_error::none;
+}
+
+ack_error channel::touch(uint64_t id, const message_id& mid, steady_time now,
+                         nanoseconds msg_timeout, nanoseconds max_msg_timeout) {
+    std::lock_guard lock(mu_);
+    auto it = in_flight_.find(mid);
+    if (it == in_flight_.end()) return ack_error::not_in_flight;
+    if (it->second.owner != id) return ack_error::not_owner;
+    steady_time deadline = std::min(now + msg_timeout, it->second.delivered_at + max_msg_timeout);
+    it->second.deadline = deadline;
+    push_timeout_locked(deadline, mid);
+    return ack_error::none;
+}
+
+consumer_counts channel::counts_for(uint64_t id) const {
+    std::lock_guard lock(mu_);
+    auto it = consumers_.find(id);
+    return it == consumers_.end() ? consumer_counts{} : it->second.counts;
+}
+
+bool channel::process_timeouts(steady_time now) {
+    std::lock_guard lock(mu_);
+    bool found = false;
+    while (!timeouts_.empty() && timeouts_.top().deadline <= now) {
+        timeout_slot slot = timeouts_.top();
+        timeouts_.pop();
+        auto it = in_flight_.find(slot.id);
+        if (it == in_flight_.end() || it->second.deadline != slot.deadline) continue;  // stale
+        queued_message qm = std::move(it->second.qm);
+        uint64_t owner = it->second.owner;
+        in_flight_.erase(it);
+        ++timeout_count_;
+        found = true;
+        if (auto c = consumers_.find(owner); c != consumers_.end()) {
+            --c->second.counts.in_flight;
+            c->second.c->wake();
+        }
+        enqueue_locked(std::move(qm));
+    }
+    return found;
+}
+
+bool channel::process_deferred(steady_time now) {
+    std::lock_guard lock(mu_);
+    bool found = false;
+    while (!deferred_.empty() && deferred_.top().due <= now) {
+        queued_message qm = deferred_.top().qm;
+        deferred_.pop();
+        enqueue_locked(std::move(qm));
+        found = true;
+    }
+    return found;
+}
+
+void channel::pause() {
+    std::lock_guard lock(mu_);
+    paused_ = true;
+}
+
+void channel::unpause() {
+    std::lock_guard lock(mu_);
+    paused_ = false;
+    wake_all_locked();
+}
+
+bool channel::paused() const {
+    std::lock_guard lock(mu_);
+    return paused_;
+}
+
+void channel::empty() {
+    {
+        std::lock_guard lock(mu_);
+        queue_.clear();
+        in_flight_.clear();
+        timeouts_ = {};
+        deferred_ = {};
+        for (auto& [id, st] : consumers_) st.counts.in_flight = 0;
+        wake_all_locked();
+    }
+    if (topic_ && topic_->has_backlog()) topic_->pump();  // room again for held-back messages
+}
+
+void channel::close() {
+    std::lock_guard lock(mu_);
+    exiting_.store(true, std::memory_order_release);
+    for (auto& [id, st] : consumers_) st.c->close_from_channel();
+    consumers_.clear();
+    waiters_.clear();
+    queue_.clear();
+    in_flight_.clear();
+    timeouts_ = {};
+    deferred_ = {};
+}
+
+channel_stats channel::stats() const {
+    std::lock_guard lock(mu_);
+    channel_stats s;
+    s.name = name_;
+    s.paused = paused_;
+    s.depth = queue_.size();
+    s.in_flight_count = in_flight_.size();
+    s.deferred_count = deferred_.size();
+    s.message_count = message_count_;
+    s.requeue_count = requeue_count_;
+    s.timeout_count = timeout_count_;
+    s.client_count = consumers_.size();
+    return s;
+}
+
+void channel::enqueue_locked(queued_message qm) {
+    queue_.push_back(std::move(qm));
+    wake_waiters_locked(1);
+}
+
+void channel::push_timeout_locked(steady_time deadline, const message_id& id) {
+    timeouts_.push({deadline, id});
+    // Lazy deletion leaves stale slots behind FIN/REQ/TOUCH: rebuild when they dominate.
+    if (timeouts_.size() > 2 * in_flight_.size() + 1024) {
+        std::vector<timeout_slot> live;
+        live.reserve(in_flight_.size() + 1);
+        for (const auto& [mid, e] : in_flight_) live.push_back({e.deadline, mid});
+        if (in_flight_.find(id) == in_flight_.end()) live.push_back({deadline, id});
+        timeouts_ = decltype(timeouts_)(std::greater<>{}, std::move(live));
+    }
+}
+
+void channel::wake_waiters_locked(size_t count) {
+    // Every waiter is woken, not just `count` of them: a woken consumer may take nothing
+    // (RDY 0, disconnecting) and its wake would otherwise be lost for the others.
+    if (count == 0) return;
+    for (uint64_t id : waiters_) {
+        auto it = consumers_.find(id);
+        if (it == consumers_.end() || !it->second.waiting) continue;
+        it->second.waiting = false;
+        it->second.c->wake();
+    }
+    waiters_.clear();
+}
+
+void channel::wake_all_locked() {
+    waiters_.clear();
+    for (auto& [id, st] : consumers_) {
+        st.waiting = false;
+        st.c->wake();
+    }
+}
+
+}  // namespace nsqpp::broker

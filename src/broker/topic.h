@@ -1,0 +1,87 @@
+#pragma once
+// A topic: generates message IDs, holds messages while it has no channel (or is paused, or its
+// channels are full) and fans every message out to every channel.
+#include <atomic>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "broker/channel.h"
+#include "broker/guid.h"
+
+namespace nsqpp::broker {
+
+enum class publish_error { none, exiting, full };
+
+struct topic_stats {
+    std::string name;
+    bool paused = false;
+    size_t depth = 0;
+    uint64_t message_count = 0;
+    uint64_t message_bytes = 0;
+    std::vector<channel_stats> channels;
+};
+
+class topic {
+public:
+    topic(std::string name, size_t mem_queue_size, int64_t node_id);
+    ~topic();
+    topic(const topic&) = delete;
+    topic& operator=(const topic&) = delete;
+
+    const std::string& name() const { return name_; }
+    bool ephemeral() const { return ephemeral_; }
+
+    // Assigns IDs and timestamps, then hands the messages to the channels or queues them.
+    // All or nothing: a batch that does not fit is refused whole (publish_error::full).
+    publish_error publish(std::span<message_ptr> msgs, nanoseconds defer = nanoseconds{0});
+
+    // Returns the channel, creating it when missing (`created` tells which).
+    std::shared_ptr<channel> get_channel(const std::string& name, bool* created = nullptr);
+    std::shared_ptr<channel> find_channel(const std::string& name) const;
+    // Removes and closes the channel; returns false when it did not exist.
+    bool delete_channel(const std::string& name);
+    std::vector<std::shared_ptr<channel>> channels() const;
+    size_t channel_count() const;
+
+    void pause();
+    void unpause();
+    bool paused() const;
+    void empty();
+    // Marks the topic exiting and closes every channel.
+    void close();
+    bool exiting() const { return exiting_.load(std::memory_order_acquire); }
+
+    bool has_backlog() const { return backlog_.load(std::memory_order_acquire); }
+    // Moves queued messages to the channels while they have room.
+    void pump();
+
+    topic_stats stats() const;
+
+private:
+    size_t fanout_room_locked() const;
+    void fanout_locked(std::span<const topic_entry> entries);
+    void pump_locked();
+
+    const std::string name_;
+    const bool ephemeral_;
+    const size_t mem_queue_size_;
+
+    mutable std::mutex mu_;
+    guid_factory guids_;
+    std::deque<topic_entry> queue_;
+    std::map<std::string, std::shared_ptr<channel>> channels_;
+    bool paused_ = false;
+    std::atomic<bool> backlog_{false};
+    std::atomic<bool> exiting_{false};
+    uint64_t message_count_ = 0;
+    uint64_t message_bytes_ = 0;
+    std::vector<topic_entry> scratch_;
+};
+
+}  // namespace nsqpp::broker

@@ -1,0 +1,58 @@
+#pragma once
+// The protocol state of one V2 client connection (no socket: see client_connection.h).
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "broker/consumer.h"
+#include "broker/registry.h"
+
+namespace nsqpp::nsqd {
+
+enum class client_state : int { init = 0, disconnected = 1, connected = 2, subscribed = 3,
+                                closing = 4 };
+
+struct client_v2 {
+    uint64_t id = 0;
+    broker::consumer* self = nullptr;  // registered with the channel on SUB
+    std::string remote_address;        // "ip:port"
+    client_state state = client_state::init;
+
+    // IDENTIFY
+    bool identified = false;
+    std::string client_id;
+    std::string hostname;
+    std::string user_agent;
+    std::chrono::nanoseconds heartbeat_interval{0};  // 0 = disabled
+    std::chrono::nanoseconds msg_timeout{0};
+    int64_t output_buffer_size = 16384;
+    std::chrono::nanoseconds output_buffer_timeout{0};
+    int64_t sample_rate = 0;
+    bool heartbeat_changed = false;  // the writer restarts its heartbeat timer
+    // What the delivery loop uses: fixed by the first IDENTIFY (later ones only update the
+    // stored values above, as NSQ does).
+    std::chrono::nanoseconds pump_msg_timeout{0};
+    int64_t pump_sample_rate = 0;
+
+    // subscription
+    std::shared_ptr<broker::topic> sub_topic;
+    std::shared_ptr<broker::channel> sub_channel;
+    int64_t ready_count = 0;
+    bool delivery_changed = false;  // RDY/FIN/REQ made room: the writer should try to take
+
+    // publishing: the last topic published to, to skip the registry lookup
+    std::shared_ptr<broker::topic> pub_topic;
+
+    // output: frames waiting for the writer; set `close_after_flush` on a fatal error
+    std::string out;
+    bool close_after_flush = false;
+    // the input parser needs at least this many bytes before it can make progress
+    size_t need_bytes = 0;
+    // the peer closed its side: an incomplete body is answered with NSQ's "failed to read" error
+    bool input_closed = false;
+
+    uint64_t message_count = 0;
+};
+
+}  // namespace nsqpp::nsqd

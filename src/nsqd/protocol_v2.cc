@@ -1,0 +1,538 @@
+#include "nsqd/protocol_v2.h"
+
+#include <fmt/format.h>
+
+#include <array>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "broker/message.h"
+#include "wire/endian.h"
+#include "wire/frame.h"
+#include "wire/identify.h"
+#include "wire/names.h"
+#include "wire/numbers.h"
+#include "wire/quote.h"
+
+namespace nsqpp::nsqd {
+namespace {
+
+using steady_time = std::chrono::steady_clock::time_point;
+using params_t = std::vector<std::string_view>;
+
+// What a handler made of the bytes after the command line.
+struct outcome {
+    enum kind { done, need_more, fatal } k = done;
+    size_t bytes = 0;  // done: body bytes consumed; need_more: body bytes needed
+    static outcome ok(size_t consumed = 0) { return {done, consumed}; }
+    static outcome more(size_t needed) { return {need_more, needed}; }
+    static outcome failed() { return {fatal, 0}; }
+};
+
+struct call {
+    context& ctx;
+    client_v2& c;
+    const params_t& params;  // params[0] is the command name
+    std::string_view body;   // everything after the command line's '\n'
+    steady_time now;
+};
+
+void send_response(client_v2& c, std::string_view data) {
+    wire::append_frame(c.out, wire::frame_type::response, data);
+}
+
+outcome fatal_error(client_v2& c, std::string_view text) {
+    wire::append_frame(c.out, wire::frame_type::error, text);
+    c.close_after_flush = true;
+    return outcome::failed();
+}
+
+outcome soft_error(client_v2& c, std::string_view text) {
+    wire::append_frame(c.out, wire::frame_type::error, text);
+    return outcome::ok();
+}
+
+outcome invalid_state(const call& k) {
+    return fatal_error(k.c, fmt::format("E_INVALID cannot {} in current state", k.params[0]));
+}
+
+// Reads a 4-byte signed big-endian length at `offset` of the body.
+std::optional<int32_t> read_i32(std::string_view body, size_t offset) {
+    if (body.size() < offset + 4) return std::nullopt;
+    return wire::get_i32be(body.data() + offset);
+}
+
+bool valid_message_id(std::string_view id) { return id.size() == wire::message_id_size; }
+
+wire::message_id to_message_id(std::string_view id) {
+    wire::message_id mid;
+    std::copy(id.begin(), id.end(), mid.begin());
+    return mid;
+}
+
+std::shared_ptr<broker::topic> topic_for_publish(call& k, const std::string& name) {
+    if (k.c.pub_topic && k.c.pub_topic->name() == name && !k.c.pub_topic->exiting()) {
+        return k.c.pub_topic;
+    }
+    k.c.pub_topic = k.ctx.topics.get_topic(name);
+    return k.c.pub_topic;
+}
+
+std::string publish_failure(broker::publish_error e) {
+    return e == broker::publish_error::exiting ? "exiting" : "mem-queue-size reached (disk queue not implemented)";
+}
+
+// ---- IDENTIFY / AUTH ------------------------------------------------------------------
+
+void apply_identify(client_v2& c, const wire::identify_data& d) {
+    using std::chrono::milliseconds;
+    c.client_id = d.client_id.value_or("");
+    c.hostname = d.hostname.value_or("");
+    c.user_agent = d.user_agent.value_or("");
+    if (d.output_buffer_size == -1) {
+        c.output_buffer_size = 1;
+        c.output_buffer_timeout = std::chrono::nanoseconds{0};
+    } else {
+        if (d.output_buffer_size > 0) c.output_buffer_size = d.output_buffer_size;
+        if (d.output_buffer_timeout == -1) {
+            c.output_buffer_timeout = std::chrono::nanoseconds{0};
+        } else if (d.output_buffer_timeout > 0) {
+            c.output_buffer_timeout = milliseconds(d.output_buffer_timeout);
+        }
+    }
+    c.sample_rate = d.sample_rate;
+    if (d.msg_timeout > 0) c.msg_timeout = milliseconds(d.msg_timeout);
+    if (c.identified) return;  // only the first IDENTIFY reconfigures the connection
+    c.identified = true;
+    if (d.heartbeat_interval == -1) {
+        c.heartbeat_interval = std::chrono::nanoseconds{0};
+    } else if (d.heartbeat_interval > 0) {
+        c.heartbeat_interval = milliseconds(d.heartbeat_interval);
+    }
+    c.heartbeat_changed = true;
+    c.pump_msg_timeout = c.msg_timeout;
+    c.pump_sample_rate = c.sample_rate;
+}
+
+// The body is incomplete: wait for `needed` bytes, or, when the peer has closed its side,
+// fail with NSQ's read error.
+outcome need(call& k, size_t needed, std::string_view eof_error) {
+    if (k.c.input_closed) return fatal_error(k.c, eof_error);
+    return outcome::more(needed);
+}
+
+outcome cmd_identify(call& k) {
+    if (k.c.state != client_state::init) return invalid_state(k);
+    auto len = read_i32(k.body, 0);
+    if (!len) return need(k, 4, "E_BAD_BODY IDENTIFY failed to read body size");
+    if (*len > k.ctx.opts.max_body_size) {
+        return fatal_error(k.c, fmt::format("E_BAD_BODY IDENTIFY body too big {} > {}", *len,
+                                            k.ctx.opts.max_body_size));
+    }
+    if (*len <= 0) {
+        return fatal_error(k.c, fmt::format("E_BAD_BODY IDENTIFY invalid body size {}", *len));
+    }
+    size_t total = 4 + static_cast<size_t>(*len);
+    if (k.body.size() < total) return need(k, total, "E_BAD_BODY IDENTIFY failed to read body");
+
+    const auto& o = k.ctx.opts;
+    wire::identify_limits limits{to_ms(o.max_heartbeat_interval), o.max_output_buffer_size,
+                                 to_ms(o.min_output_buffer_timeout),
+                                 to_ms(o.max_output_buffer_timeout), to_ms(o.max_msg_timeout)};
+    auto parsed = wire::parse_identify(k.body.substr(4, *len), limits);
+    if (!parsed.data) return fatal_error(k.c, "E_BAD_BODY IDENTIFY " + parsed.error);
+    apply_identify(k.c, *parsed.data);
+    if (!parsed.data->feature_negotiation) {
+        send_response(k.c, "OK");
+    } else {
+        send_response(k.c, identify_response_json(k.ctx, k.c));
+    }
+    return outcome::ok(total);
+}
+
+outcome cmd_auth(call& k) {
+    if (k.c.state != client_state::init) return invalid_state(k);
+    if (k.params.size() != 1) return fatal_error(k.c, "E_INVALID AUTH invalid number of parameters");
+    auto len = read_i32(k.body, 0);
+    if (!len) return need(k, 4, "E_BAD_BODY AUTH failed to read body size");
+    if (*len > k.ctx.opts.max_body_size) {
+        return fatal_error(k.c, fmt::format("E_BAD_BODY AUTH body too big {} > {}", *len,
+                                            k.ctx.opts.max_body_size));
+    }
+    if (*len <= 0) return fatal_error(k.c, fmt::format("E_BAD_BODY AUTH invalid body size {}", *len));
+    size_t total = 4 + static_cast<size_t>(*len);
+    if (k.body.size() < total) return need(k, total, "E_BAD_BODY AUTH failed to read body");
+    return fatal_error(k.c, "E_AUTH_DISABLED AUTH disabled");
+}
+
+// ---- SUB / RDY / FIN / REQ / TOUCH / CLS / NOP ----------------------------------------
+
+outcome cmd_sub(call& k) {
+    if (k.c.state != client_state::init) return invalid_state(k);
+    if (k.c.heartbeat_interval.count() == 0) {
+        return fatal_error(k.c, "E_INVALID cannot SUB with heartbeats disabled");
+    }
+    if (k.params.size() < 3) return fatal_error(k.c, "E_INVALID SUB insufficient number of parameters");
+    std::string topic_name(k.params[1]);
+    std::string channel_name(k.params[2]);
+    if (!wire::is_valid_topic_name(topic_name)) {
+        return fatal_error(k.c, fmt::format("E_BAD_TOPIC SUB topic name {} is not valid",
+                                            wire::go_quote(topic_name)));
+    }
+    if (!wire::is_valid_channel_name(channel_name)) {
+        return fatal_error(k.c, fmt::format("E_BAD_CHANNEL SUB channel name {} is not valid",
+                                            wire::go_quote(channel_name)));
+    }
+    // An ephemeral topic/channel may be deleted between lookup and subscribe: retry once.
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        auto t = k.ctx.topics.get_topic(topic_name);
+        if (!t) return fatal_error(k.c, "E_SUB_FAILED SUB failed exiting");
+        auto ch = t->get_channel(channel_name);
+        auto err = ch->add_consumer(k.c.id, k.c.self, k.ctx.opts.max_channel_consumers);
+        if (err == broker::subscribe_error::too_many) {
+            return fatal_error(k.c, fmt::format("E_SUB_FAILED SUB failed consumers for {}:{} "
+                                                "exceeds limit of {}",
+                                                topic_name, channel_name,
+                                                k.ctx.opts.max_channel_consumers));
+        }
+        if (err == broker::subscribe_error::none) {
+            k.c.sub_topic = std::move(t);
+            k.c.sub_channel = std::move(ch);
+            k.c.state = client_state::subscribed;
+            k.c.ready_count = 0;
+            send_response(k.c, "OK");
+            return outcome::ok();
+        }
+        if (!wire::is_ephemeral(topic_name) && !wire::is_ephemeral(channel_name)) {
+            return fatal_error(k.c, "E_SUB_FAILED SUB failed exiting");
+        }
+    }
+    return fatal_error(k.c, "E_SUB_FAILED SUB failed to deleted topic/channel");
+}
+
+outcome cmd_rdy(call& k) {
+    if (k.c.state == client_state::closing) return outcome::ok();
+    if (k.c.state != client_state::subscribed) return invalid_state(k);
+    int64_t count = 1;
+    if (k.params.size() > 1) {
+        auto v = wire::parse_decimal_digits_wrapping(k.params[1]);
+        if (!v) {
+            return fatal_error(k.c, fmt::format("E_INVALID RDY could not parse count {}",
+                                                k.params[1]));
+        }
+        count = static_cast<int64_t>(*v);
+    }
+    if (count < 0 || count > k.ctx.opts.max_rdy_count) {
+        return fatal_error(k.c, fmt::format("E_INVALID RDY count {} out of range 0-{}", count,
+                                            k.ctx.opts.max_rdy_count));
+    }
+    k.c.ready_count = count;
+    k.c.delivery_changed = true;
+    return outcome::ok();
+}
+
+bool can_ack(const client_v2& c) {
+    return c.state == client_state::subscribed || c.state == client_state::closing;
+}
+
+std::string_view ack_reason(broker::ack_error e) {
+    switch (e) {
+        case broker::ack_error::not_in_flight: return "ID not in flight";
+        case broker::ack_error::not_owner: return "client does not own message";
+        case broker::ack_error::exiting: return "exiting";
+        case broker::ack_error::none: break;
+    }
+    return "";
+}
+
+outcome cmd_fin(call& k) {
+    if (!can_ack(k.c)) return invalid_state(k);
+    if (k.params.size() < 2) return fatal_error(k.c, "E_INVALID FIN insufficient number of params");
+    if (!valid_message_id(k.params[1])) return fatal_error(k.c, "E_INVALID invalid message ID");
+    auto err = k.c.sub_channel->finish(k.c.id, to_message_id(k.params[1]));
+    if (err != broker::ack_error::none) {
+        return soft_error(k.c, fmt::format("E_FIN_FAILED FIN {} failed {}", k.params[1],
+                                           ack_reason(err)));
+    }
+    ++k.c.message_count;
+    k.c.delivery_changed = true;
+    return outcome::ok();
+}
+
+outcome cmd_req(call& k) {
+    if (!can_ack(k.c)) return invalid_state(k);
+    if (k.params.size() < 3) return fatal_error(k.c, "E_INVALID REQ insufficient number of params");
+    if (!valid_message_id(k.params[1])) return fatal_error(k.c, "E_INVALID invalid message ID");
+    auto ms = wire::parse_decimal_digits_wrapping(k.params[2]);
+    if (!ms) {
+        return fatal_error(k.c, fmt::format("E_INVALID REQ could not parse timeout {}",
+                                            k.params[2]));
+    }
+    // Above --max-req-timeout is clamped, not refused (NSQ logs it).
+    const auto max_ms = static_cast<uint64_t>(to_ms(k.ctx.opts.max_req_timeout));
+    std::chrono::nanoseconds delay = std::chrono::milliseconds(std::min<uint64_t>(*ms, max_ms));
+    auto err = k.c.sub_channel->requeue(k.c.id, to_message_id(k.params[1]), delay, k.now);
+    if (err != broker::ack_error::none) {
+        return soft_error(k.c, fmt::format("E_REQ_FAILED REQ {} failed {}", k.params[1],
+                                           ack_reason(err)));
+    }
+    k.c.delivery_changed = true;
+    return outcome::ok();
+}
+
+outcome cmd_touch(call& k) {
+    if (!can_ack(k.c)) return invalid_state(k);
+    if (k.params.size() < 2) return fatal_error(k.c, "E_INVALID TOUCH insufficient number of params");
+    if (!valid_message_id(k.params[1])) return fatal_error(k.c, "E_INVALID invalid message ID");
+    auto err = k.c.sub_channel->touch(k.c.id, to_message_id(k.params[1]), k.now, k.c.msg_timeout,
+                                      k.ctx.opts.max_msg_timeout);
+    if (err != broker::ack_error::none) {
+        return soft_error(k.c, fmt::format("E_TOUCH_FAILED TOUCH {} failed {}", k.params[1],
+                                           ack_reason(err)));
+    }
+    return outcome::ok();
+}
+
+outcome cmd_cls(call& k) {
+    if (k.c.state != client_state::subscribed) return invalid_state(k);
+    k.c.ready_count = 0;
+    k.c.state = client_state::closing;
+    send_response(k.c, "CLOSE_WAIT");
+    return outcome::ok();
+}
+
+outcome cmd_nop(call&) { return outcome::ok(); }
+
+// ---- PUB / MPUB / DPUB ----------------------------------------------------------------
+
+// Reads one length-prefixed message body for PUB/DPUB (checks in NSQ's order).
+outcome read_single_body(call& k, std::string_view cmd, std::string_view& body) {
+    auto len = read_i32(k.body, 0);
+    if (!len) return need(k, 4, fmt::format("E_BAD_MESSAGE {} failed to read message body size", cmd));
+    if (*len <= 0) {
+        return fatal_error(k.c, fmt::format("E_BAD_MESSAGE {} invalid message body size {}", cmd,
+                                            *len));
+    }
+    if (*len > k.ctx.opts.max_msg_size) {
+        return fatal_error(k.c, fmt::format("E_BAD_MESSAGE {} message too big {} > {}", cmd, *len,
+                                            k.ctx.opts.max_msg_size));
+    }
+    size_t total = 4 + static_cast<size_t>(*len);
+    if (k.body.size() < total) {
+        return need(k, total, fmt::format("E_BAD_MESSAGE {} failed to read message body", cmd));
+    }
+    body = k.body.substr(4, *len);
+    return outcome::ok(total);
+}
+
+outcome publish_one(call& k, std::string_view cmd, const std::string& topic_name,
+                    std::string_view body, std::chrono::nanoseconds defer, size_t consumed) {
+    auto t = topic_for_publish(k, topic_name);
+    broker::message_ptr msgs[1] = {broker::message::create(body)};
+    auto err = t ? t->publish(msgs, defer) : broker::publish_error::exiting;
+    if (err != broker::publish_error::none) {
+        return fatal_error(k.c, fmt::format("E_{}_FAILED {} failed {}", cmd, cmd,
+                                            publish_failure(err)));
+    }
+    send_response(k.c, "OK");
+    return outcome::ok(consumed);
+}
+
+outcome cmd_pub(call& k) {
+    if (k.params.size() < 2) return fatal_error(k.c, "E_INVALID PUB insufficient number of parameters");
+    std::string topic_name(k.params[1]);
+    if (!wire::is_valid_topic_name(topic_name)) {
+        return fatal_error(k.c, fmt::format("E_BAD_TOPIC PUB topic name {} is not valid",
+                                            wire::go_quote(topic_name)));
+    }
+    std::string_view body;
+    auto r = read_single_body(k, "PUB", body);
+    if (r.k != outcome::done) return r;
+    return publish_one(k, "PUB", topic_name, body, std::chrono::nanoseconds{0}, r.bytes);
+}
+
+outcome cmd_dpub(call& k) {
+    if (k.params.size() < 3) return fatal_error(k.c, "E_INVALID DPUB insufficient number of parameters");
+    std::string topic_name(k.params[1]);
+    if (!wire::is_valid_topic_name(topic_name)) {
+        return fatal_error(k.c, fmt::format("E_BAD_TOPIC DPUB topic name {} is not valid",
+                                            wire::go_quote(topic_name)));
+    }
+    auto ms = wire::parse_decimal_digits_wrapping(k.params[2]);
+    if (!ms) {
+        return fatal_error(k.c, fmt::format("E_INVALID DPUB could not parse timeout {}",
+                                            k.params[2]));
+    }
+    const uint64_t defer_ms = *ms;
+    const auto max_ms = static_cast<uint64_t>(to_ms(k.ctx.opts.max_req_timeout));
+    if (defer_ms > max_ms) {
+        return fatal_error(k.c, fmt::format("E_INVALID DPUB timeout {} out of range 0-{}",
+                                            defer_ms, max_ms));
+    }
+    std::string_view body;
+    auto r = read_single_body(k, "DPUB", body);
+    if (r.k != outcome::done) return r;
+    return publish_one(k, "DPUB", topic_name, body,
+                       std::chrono::duration_cast<std::chrono::nanoseconds>(
+                           std::chrono::milliseconds(static_cast<int64_t>(defer_ms))),
+                       r.bytes);
+}
+
+outcome cmd_mpub(call& k) {
+    if (k.params.size() < 2) {
+        return fatal_error(k.c, "E_INVALID MPUB insufficient number of parameters");
+    }
+    std::string topic_name(k.params[1]);
+    if (!wire::is_valid_topic_name(topic_name)) {
+        return fatal_error(k.c, fmt::format("E_BAD_TOPIC E_BAD_TOPIC MPUB topic name {} is not valid",
+                                            wire::go_quote(topic_name)));
+    }
+    auto t = topic_for_publish(k, topic_name);  // created even if the body turns out invalid
+    const auto& o = k.ctx.opts;
+    auto body_len = read_i32(k.body, 0);
+    if (!body_len) return need(k, 4, "E_BAD_BODY MPUB failed to read body size");
+    if (*body_len <= 0) {
+        return fatal_error(k.c, fmt::format("E_BAD_BODY MPUB invalid body size {}", *body_len));
+    }
+    if (*body_len > o.max_body_size) {
+        return fatal_error(k.c, fmt::format("E_BAD_BODY MPUB body too big {} > {}", *body_len,
+                                            o.max_body_size));
+    }
+    auto count = read_i32(k.body, 4);
+    if (!count) return need(k, 8, "E_BAD_BODY MPUB failed to read message count");
+    if (*count <= 0 || *count > (o.max_body_size - 4) / 5) {
+        return fatal_error(k.c, fmt::format("E_BAD_BODY MPUB invalid message count {}", *count));
+    }
+    // Validate every message before enqueueing any.
+    size_t pos = 8;
+    for (int32_t i = 0; i < *count; ++i) {
+        auto size = read_i32(k.body, pos);
+        if (!size) {
+            return need(k, pos + 4,
+                        fmt::format("E_BAD_MESSAGE MPUB failed to read message({}) body size", i));
+        }
+        if (*size <= 0) {
+            return fatal_error(k.c, fmt::format("E_BAD_MESSAGE MPUB invalid message({}) body size {}",
+                                                i, *size));
+        }
+        if (*size > o.max_msg_size) {
+            return fatal_error(k.c, fmt::format("E_BAD_MESSAGE MPUB message too big {} > {}", *size,
+                                                o.max_msg_size));
+        }
+        pos += 4 + static_cast<size_t>(*size);
+        if (k.body.size() < pos) return need(k, pos, "E_BAD_MESSAGE MPUB failed to read message body");
+    }
+    std::vector<broker::message_ptr> msgs;
+    msgs.reserve(static_cast<size_t>(*count));
+    for (size_t p = 8; p < pos;) {
+        uint32_t size = wire::get_u32be(k.body.data() + p);
+        msgs.push_back(broker::message::create(k.body.substr(p + 4, size)));
+        p += 4 + size;
+    }
+    auto err = t ? t->publish(msgs) : broker::publish_error::exiting;
+    if (err != broker::publish_error::none) {
+        return fatal_error(k.c, "E_MPUB_FAILED MPUB failed " + publish_failure(err));
+    }
+    send_response(k.c, "OK");
+    return outcome::ok(pos);
+}
+
+using handler_fn = outcome (*)(call&);
+
+const std::unordered_map<std::string_view, handler_fn>& command_table() {
+    static const std::unordered_map<std::string_view, handler_fn> table = {
+        {"IDENTIFY", cmd_identify}, {"AUTH", cmd_auth}, {"SUB", cmd_sub},
+        {"RDY", cmd_rdy},           {"FIN", cmd_fin},   {"REQ", cmd_req},
+        {"TOUCH", cmd_touch},       {"CLS", cmd_cls},   {"NOP", cmd_nop},
+        {"PUB", cmd_pub},           {"MPUB", cmd_mpub}, {"DPUB", cmd_dpub},
+    };
+    return table;
+}
+
+void split_params(std::string_view line, params_t& out) {
+    out.clear();
+    size_t start = 0;
+    for (;;) {
+        size_t sp = line.find(' ', start);
+        if (sp == std::string_view::npos) {
+            out.push_back(line.substr(start));
+            return;
+        }
+        out.push_back(line.substr(start, sp - start));
+        start = sp + 1;
+    }
+}
+
+}  // namespace
+
+std::string identify_response_json(const context& ctx, const client_v2& c) {
+    const auto& o = ctx.opts;
+    int64_t deflate_level = std::min<int64_t>(6, o.max_deflate_level);
+    return fmt::format(
+        "{{\"max_rdy_count\":{},\"version\":\"{}\",\"max_msg_timeout\":{},\"msg_timeout\":{},"
+        "\"tls_v1\":false,\"deflate\":false,\"deflate_level\":{},\"max_deflate_level\":{},"
+        "\"snappy\":false,\"sample_rate\":{},\"auth_required\":false,\"output_buffer_size\":{},"
+        "\"output_buffer_timeout\":{}}}",
+        o.max_rdy_count, nsq_version, to_ms(o.max_msg_timeout), to_ms(c.msg_timeout),
+        deflate_level, o.max_deflate_level, c.sample_rate, c.output_buffer_size,
+        to_ms(c.output_buffer_timeout));
+}
+
+void init_client(const context& ctx, client_v2& client) {
+    client.heartbeat_interval = ctx.opts.client_timeout / 2;
+    client.msg_timeout = ctx.opts.msg_timeout;
+    client.output_buffer_timeout = ctx.opts.output_buffer_timeout;
+    client.pump_msg_timeout = client.msg_timeout;
+}
+
+size_t process_input(context& ctx, client_v2& client, std::string_view in, steady_time now,
+                     bool& drop) {
+    static thread_local params_t params;
+    size_t pos = 0;
+    client.need_bytes = 0;
+    while (!client.close_after_flush && pos < in.size()) {
+        std::string_view rest = in.substr(pos);
+        size_t nl = rest.find('\n');
+        if (nl == std::string_view::npos) {
+            if (rest.size() >= max_line_length) drop = true;
+            client.need_bytes = rest.size() + 1;
+            break;
+        }
+        if (nl + 1 > max_line_length) {
+            drop = true;
+            break;
+        }
+        std::string_view line = rest.substr(0, nl);
+        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        split_params(line, params);
+        const auto& table = command_table();
+        auto it = table.find(params[0]);
+        if (it == table.end()) {
+            fatal_error(client, fmt::format("E_INVALID invalid command {}", params[0]));
+            pos += nl + 1;
+            break;
+        }
+        call k{ctx, client, params, rest.substr(nl + 1), now};
+        outcome r = it->second(k);
+        if (r.k == outcome::need_more) {
+            client.need_bytes = nl + 1 + r.bytes;
+            break;
+        }
+        pos += nl + 1 + r.bytes;
+    }
+    return pos;
+}
+
+void unsubscribe(context& ctx, client_v2& client) {
+    if (!client.sub_channel) return;
+    bool last_ephemeral = client.sub_channel->remove_consumer(client.id);
+    if (last_ephemeral) {
+        client.sub_topic->delete_channel(client.sub_channel->name());
+        ctx.topics.delete_if_unused_ephemeral(client.sub_topic);
+    }
+    client.sub_channel.reset();
+    client.sub_topic.reset();
+}
+
+}  // namespace nsqpp::nsqd
