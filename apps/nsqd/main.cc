@@ -2,8 +2,6 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 
-#include <malloc.h>
-
 #include <csignal>
 #include <cstdio>
 #include <exception>
@@ -14,9 +12,6 @@
 #include "nsqd/options_table.h"
 
 int main(int argc, char** argv) {
-    // Grow malloc's heaps 64 MiB at a time instead of one page per mprotect (measured: 374k
-    // mprotect calls per 6M published messages without it; see docs/benchmarks.md).
-    mallopt(M_TOP_PAD, 64 << 20);
     int exit_code = 0;
     auto opts = nsqpp::nsqd::parse_command_line(argc, argv, &exit_code);
     if (!opts) return exit_code;

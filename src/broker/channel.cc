@@ -1,7 +1,6 @@
 #include "broker/channel.h"
 
 #include <algorithm>
-#include <cstring>
 #include <random>
 
 #include "broker/topic.h"
@@ -14,18 +13,6 @@ uint32_t sample_random() {
     return static_cast<uint32_t>(rng());
 }
 }  // namespace
-
-size_t message_id_hash::operator()(const message_id& id) const noexcept {
-    uint64_t a = 0;
-    uint64_t b = 0;
-    std::memcpy(&a, id.data(), 8);
-    std::memcpy(&b, id.data() + 8, 8);
-    uint64_t h = a * 0x9E3779B97F4A7C15ULL ^ (b + 0x632BE59BD9B4E019ULL + (a << 6) + (a >> 2));
-    h ^= h >> 31;
-    h *= 0xBF58476D1CE4E5B9ULL;
-    h ^= h >> 29;
-    return static_cast<size_t>(h);
-}
 
 channel::channel(topic* parent, std::string name, size_t mem_queue_size)
     : topic_(parent),
@@ -50,7 +37,7 @@ void channel::put_batch(std::span<const topic_entry> entries, steady_time now) {
             continue;
         }
         if (ephemeral_ && queue_.size() >= mem_queue_size_) continue;  // NSQ drops overflow
-        queue_.push_back({e.msg, 0});
+        queue_.emplace_back(queued_message{e.msg, 0});
         ++ready;
     }
     wake_waiters_locked(ready);
@@ -99,12 +86,12 @@ size_t channel::take_locked(uint64_t id, int64_t ready_count, steady_time now,
     size_t n = 0;
     steady_time deadline = now + msg_timeout;
     while (n < static_cast<size_t>(room) && !queue_.empty()) {
-        queued_message qm = std::move(queue_.front());
+        queued_message qm = queue_.front().unpack();
         queue_.pop_front();
         // sample_rate S: deliver with probability (S+1)/100; the rest is consumed and lost
         if (sample_rate > 0 && static_cast<int>(sample_random() % 100) > sample_rate) continue;
         ++qm.attempts;
-        const message_id& mid = qm.msg->id();
+        message_id mid = qm.msg->id();
         push_timeout_locked(deadline, mid);
         out.push_back(qm);
         in_flight_.insert_or_assign(mid, in_flight_entry{std::move(qm), id, deadline, now});
@@ -114,7 +101,7 @@ size_t channel::take_locked(uint64_t id, int64_t ready_count, steady_time now,
     return n;
 }
 
-ack_error channel::finish(uint64_t id, const message_id& mid) {
+ack_error channel::finish(uint64_t id, message_id mid) {
     std::lock_guard lock(mu_);
     auto it = in_flight_.find(mid);
     if (it == in_flight_.end()) return ack_error::not_in_flight;
@@ -127,7 +114,7 @@ ack_error channel::finish(uint64_t id, const message_id& mid) {
     return ack_error::none;
 }
 
-ack_error channel::requeue(uint64_t id, const message_id& mid, nanoseconds delay,
+ack_error channel::requeue(uint64_t id, message_id mid, nanoseconds delay,
                            steady_time now) {
     std::lock_guard lock(mu_);
     if (exiting_.load(std::memory_order_relaxed)) return ack_error::exiting;
@@ -149,7 +136,7 @@ ack_error channel::requeue(uint64_t id, const message_id& mid, nanoseconds delay
     return ack_error::none;
 }
 
-ack_error channel::touch(uint64_t id, const message_id& mid, steady_time now,
+ack_error channel::touch(uint64_t id, message_id mid, steady_time now,
                          nanoseconds msg_timeout, nanoseconds max_msg_timeout) {
     std::lock_guard lock(mu_);
     auto it = in_flight_.find(mid);
@@ -258,11 +245,11 @@ channel_stats channel::stats() const {
 }
 
 void channel::enqueue_locked(queued_message qm) {
-    queue_.push_back(std::move(qm));
+    queue_.emplace_back(std::move(qm));
     wake_waiters_locked(1);
 }
 
-void channel::push_timeout_locked(steady_time deadline, const message_id& id) {
+void channel::push_timeout_locked(steady_time deadline, message_id id) {
     timeouts_.push({deadline, id});
     // Lazy deletion leaves stale slots behind FIN/REQ/TOUCH: rebuild when they dominate.
     if (timeouts_.size() > 2 * in_flight_.size() + 1024) {

@@ -14,6 +14,7 @@
 
 #include "broker/consumer.h"
 #include "broker/delivery.h"
+#include "broker/packed_message.h"
 
 namespace nsqpp::broker {
 
@@ -23,10 +24,6 @@ class topic;
 struct topic_entry {
     message_ptr msg;
     nanoseconds defer{0};
-};
-
-struct message_id_hash {
-    size_t operator()(const message_id& id) const noexcept;
 };
 
 enum class ack_error { none, not_in_flight, not_owner, exiting };
@@ -75,9 +72,9 @@ public:
     // sample_rate 1..99 drops each message with probability (99 - S)/100 (IDENTIFY sample_rate).
     size_t take(uint64_t id, int64_t ready_count, steady_time now, nanoseconds msg_timeout,
                 std::vector<delivery>& out, int sample_rate = 0);
-    ack_error finish(uint64_t id, const message_id& mid);
-    ack_error requeue(uint64_t id, const message_id& mid, nanoseconds delay, steady_time now);
-    ack_error touch(uint64_t id, const message_id& mid, steady_time now, nanoseconds msg_timeout,
+    ack_error finish(uint64_t id, message_id mid);
+    ack_error requeue(uint64_t id, message_id mid, nanoseconds delay, steady_time now);
+    ack_error touch(uint64_t id, message_id mid, steady_time now, nanoseconds msg_timeout,
                     nanoseconds max_msg_timeout);
     consumer_counts counts_for(uint64_t id) const;
 
@@ -127,7 +124,7 @@ private:
                        std::vector<delivery>& out, int sample_rate);
     void wake_waiters_locked(size_t count);
     void wake_all_locked();
-    void push_timeout_locked(steady_time deadline, const message_id& id);
+    void push_timeout_locked(steady_time deadline, message_id id);
     void enqueue_locked(queued_message qm);
 
     topic* topic_;
@@ -136,8 +133,8 @@ private:
     const size_t mem_queue_size_;
 
     mutable std::mutex mu_;
-    std::deque<queued_message> queue_;
-    boost::unordered_flat_map<message_id, in_flight_entry, message_id_hash> in_flight_;
+    std::deque<packed_message> queue_;  // 8 bytes a message
+    boost::unordered_flat_map<message_id, in_flight_entry> in_flight_;
     std::priority_queue<timeout_slot, std::vector<timeout_slot>, std::greater<>> timeouts_;
     std::priority_queue<deferred_slot, std::vector<deferred_slot>, std::greater<>> deferred_;
     uint64_t deferred_seq_ = 0;

@@ -8,23 +8,23 @@
 
 #include <boost/smart_ptr/intrusive_ptr.hpp>
 
-#include "wire/message_id.h"
 
 namespace nsqpp::broker {
 
-using wire::message_id;
+// The 64-bit ID (spec §2.9); the wire shows it as 16 lowercase hex characters.
+using message_id = uint64_t;
 
 class message {
 public:
     static boost::intrusive_ptr<message> create(std::string_view body, int64_t timestamp_ns = 0);
 
-    const message_id& id() const { return id_; }
+    message_id id() const { return id_; }
     int64_t timestamp() const { return timestamp_; }
     std::string_view body() const { return {body_data(), body_size_}; }
     uint32_t body_size() const { return body_size_; }
 
     // Set once by the topic before the message is shared.
-    void assign(const message_id& id, int64_t timestamp_ns) {
+    void assign(message_id id, int64_t timestamp_ns) {
         id_ = id;
         timestamp_ = timestamp_ns;
     }
@@ -45,7 +45,7 @@ private:
     std::atomic<uint32_t> refs_{0};
     uint32_t body_size_;
     int64_t timestamp_ = 0;
-    message_id id_{};
+    message_id id_ = 0;
 };
 
 using message_ptr = boost::intrusive_ptr<message>;

@@ -38,7 +38,7 @@ publish_error topic::publish(std::span<message_ptr> msgs, nanoseconds defer) {
     scratch_.clear();
     scratch_.reserve(msgs.size());
     for (auto& m : msgs) {
-        m->assign(wire::format_message_id(guids_.next_unblocking(now)), now);
+        m->assign(guids_.next_unblocking(now), now);
         message_count_ += 1;
         message_bytes_ += m->body_size();
         scratch_.push_back({m, defer});

@@ -12,6 +12,7 @@
 
 #include "nsqd/protocol_v2.h"
 #include "wire/frame.h"
+#include "wire/message_id.h"
 
 namespace nsqpp::nsqd {
 namespace asio = boost::asio;
@@ -177,8 +178,9 @@ void client_connection::encode_deliveries() {
     for (const auto& d : deliveries_) {
         size_t at = writing_.size();
         writing_.resize(at + frame_prefix_size + d.msg->body_size());
+        auto id = wire::format_message_id(d.msg->id());
         wire::encode_message_frame_prefix(writing_.data() + at, d.msg->body_size(),
-                                          d.msg->timestamp(), d.attempts, d.msg->id().data());
+                                          d.msg->timestamp(), d.attempts, id.data());
         std::memcpy(writing_.data() + at + frame_prefix_size, d.msg->body().data(),
                     d.msg->body_size());
     }

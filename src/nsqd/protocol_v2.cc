@@ -11,6 +11,7 @@
 #include "wire/endian.h"
 #include "wire/frame.h"
 #include "wire/identify.h"
+#include "wire/message_id.h"
 #include "wire/names.h"
 #include "wire/numbers.h"
 #include "wire/quote.h"
@@ -65,10 +66,13 @@ std::optional<int32_t> read_i32(std::string_view body, size_t offset) {
 
 bool valid_message_id(std::string_view id) { return id.size() == wire::message_id_size; }
 
-wire::message_id to_message_id(std::string_view id) {
-    wire::message_id mid;
-    std::copy(id.begin(), id.end(), mid.begin());
-    return mid;
+// Any 16 bytes are a valid ID parameter, but only the lowercase hex nsqd itself sends can
+// name a message in flight (NSQ compares the raw bytes).
+std::optional<broker::message_id> to_message_id(std::string_view id) {
+    for (char ch : id) {
+        if (!((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f'))) return std::nullopt;
+    }
+    return wire::parse_message_id(id);
 }
 
 std::shared_ptr<broker::topic> topic_for_publish(call& k, const std::string& name) {
@@ -250,7 +254,8 @@ outcome cmd_fin(call& k) {
     if (!can_ack(k.c)) return invalid_state(k);
     if (k.params.size() < 2) return fatal_error(k.c, "E_INVALID FIN insufficient number of params");
     if (!valid_message_id(k.params[1])) return fatal_error(k.c, "E_INVALID invalid message ID");
-    auto err = k.c.sub_channel->finish(k.c.id, to_message_id(k.params[1]));
+    auto mid = to_message_id(k.params[1]);
+    auto err = mid ? k.c.sub_channel->finish(k.c.id, *mid) : broker::ack_error::not_in_flight;
     if (err != broker::ack_error::none) {
         return soft_error(k.c, fmt::format("E_FIN_FAILED FIN {} failed {}", k.params[1],
                                            ack_reason(err)));
@@ -272,7 +277,9 @@ outcome cmd_req(call& k) {
     // Above --max-req-timeout is clamped, not refused (NSQ logs it).
     const auto max_ms = static_cast<uint64_t>(to_ms(k.ctx.opts.max_req_timeout));
     std::chrono::nanoseconds delay = std::chrono::milliseconds(std::min<uint64_t>(*ms, max_ms));
-    auto err = k.c.sub_channel->requeue(k.c.id, to_message_id(k.params[1]), delay, k.now);
+    auto mid = to_message_id(k.params[1]);
+    auto err = mid ? k.c.sub_channel->requeue(k.c.id, *mid, delay, k.now)
+                   : broker::ack_error::not_in_flight;
     if (err != broker::ack_error::none) {
         return soft_error(k.c, fmt::format("E_REQ_FAILED REQ {} failed {}", k.params[1],
                                            ack_reason(err)));
@@ -285,8 +292,10 @@ outcome cmd_touch(call& k) {
     if (!can_ack(k.c)) return invalid_state(k);
     if (k.params.size() < 2) return fatal_error(k.c, "E_INVALID TOUCH insufficient number of params");
     if (!valid_message_id(k.params[1])) return fatal_error(k.c, "E_INVALID invalid message ID");
-    auto err = k.c.sub_channel->touch(k.c.id, to_message_id(k.params[1]), k.now, k.c.msg_timeout,
-                                      k.ctx.opts.max_msg_timeout);
+    auto mid = to_message_id(k.params[1]);
+    auto err = mid ? k.c.sub_channel->touch(k.c.id, *mid, k.now, k.c.msg_timeout,
+                                            k.ctx.opts.max_msg_timeout)
+                   : broker::ack_error::not_in_flight;
     if (err != broker::ack_error::none) {
         return soft_error(k.c, fmt::format("E_TOUCH_FAILED TOUCH {} failed {}", k.params[1],
                                            ack_reason(err)));

@@ -10,13 +10,13 @@ namespace {
 
 using namespace testing;
 
-TEST(Meta, FormatIsGoFprintf) {
+TEST(DiskQueueMeta, FormatIsGoFprintf) {
     EXPECT_EQ(format_meta({10, 0, 32, 0, 361}), "10\n0,32\n0,361\n");
     EXPECT_EQ(format_meta({}), "0\n0,0\n0,0\n");
     EXPECT_EQ(format_meta({-3, 12, 0, 1234567, 104857600}), "-3\n12,0\n1234567,104857600\n");
 }
 
-TEST(Meta, ParsesWhatGoFscanfAccepts) {
+TEST(DiskQueueMeta, ParsesWhatGoFscanfAccepts) {
     const queue_state expected{10, 0, 32, 0, 361};
     EXPECT_EQ(parse_meta("10\n0,32\n0,361\n"), expected);
     EXPECT_EQ(parse_meta("10\n0,32\n0,361"), expected);           // no final newline
@@ -28,7 +28,7 @@ TEST(Meta, ParsesWhatGoFscanfAccepts) {
     EXPECT_EQ(parse_meta("-9223372036854775808\n0,0\n0,0\n")->depth, INT64_MIN);
 }
 
-TEST(Meta, RejectsMalformedText) {
+TEST(DiskQueueMeta, RejectsMalformedText) {
     for (const char* text :
          {"", "\n", "10", "10\n", "10\n0,32", "10\n0,32\n", "10\n0,32\n0", "10\n0 32\n0,361\n",
           "10\r0,32\r0,361\r", "x\n0,0\n0,0\n", "1\n0,0\n0,0x\n", "9223372036854775808\n0,0\n0,0\n",
@@ -37,7 +37,7 @@ TEST(Meta, RejectsMalformedText) {
     }
 }
 
-TEST(Meta, FileNames) {
+TEST(DiskQueueMeta, FileNames) {
     EXPECT_EQ(data_file_path("/data", "t", 0), "/data/t.diskqueue.000000.dat");
     EXPECT_EQ(data_file_path("/data", "t:c", 42), "/data/t:c.diskqueue.000042.dat");
     EXPECT_EQ(data_file_path("d", "t", 1234567), "d/t.diskqueue.1234567.dat");
@@ -50,7 +50,7 @@ std::string observed_message() {
            "18a7c89735669003" + "m3";
 }
 
-TEST(Format, ReadsAFileWrittenByGo) {
+TEST(DiskQueueFormat, ReadsAFileWrittenByGo) {
     temp_dir dir;
     const std::string m1 = observed_message();
     const std::string m2 = std::string(8, '\x01') + std::string("\x00\x05", 2) +
@@ -69,7 +69,7 @@ TEST(Format, ReadsAFileWrittenByGo) {
     EXPECT_EQ(read_bytes(dir.path() / "t:c.diskqueue.meta.dat"), "0\n0,362\n0,362\n");
 }
 
-TEST(Format, ReadsSeveralGoFilesAndAppendsAfterWritePos) {
+TEST(DiskQueueFormat, ReadsSeveralGoFilesAndAppendsAfterWritePos) {
     temp_dir dir;
     std::string f0, f1;
     for (int i = 0; i < 3; ++i) f0 += framed(make_record(i, 40));
@@ -89,7 +89,7 @@ TEST(Format, ReadsSeveralGoFilesAndAppendsAfterWritePos) {
     EXPECT_EQ(read_bytes(dir.path() / "t.diskqueue.meta.dat"), "0\n4,132\n4,132\n");
 }
 
-TEST(Format, WritesTheBytesGoWrites) {
+TEST(DiskQueueFormat, WritesTheBytesGoWrites) {
     temp_dir dir;
     const std::string m1 = observed_message();
     const std::string m2 = make_record(7, 1000);
@@ -105,7 +105,7 @@ TEST(Format, WritesTheBytesGoWrites) {
     EXPECT_EQ(read_bytes(dir.path() / "topic.diskqueue.meta.dat"), "1\n0,32\n0,1036\n");
 }
 
-TEST(Format, RecordOfMaxMsgSize) {
+TEST(DiskQueueFormat, RecordOfMaxMsgSize) {
     temp_dir dir;
     config c = make_config(dir);
     c.max_msg_size = 1048576 + 26;

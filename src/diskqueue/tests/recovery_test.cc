@@ -31,7 +31,7 @@ std::vector<std::string> records(int first, int last, size_t size = 32) {
     return out;
 }
 
-TEST(Recovery, StaleMetaContinuesWritingInANewFile) {
+TEST(DiskQueueRecovery, StaleMetaContinuesWritingInANewFile) {
     temp_dir dir, crashed;
     {
         disk_queue q(make_config(dir), nullptr);
@@ -55,7 +55,7 @@ TEST(Recovery, StaleMetaContinuesWritingInANewFile) {
     EXPECT_EQ(read_bytes(crashed.path() / "test.diskqueue.meta.dat"), "0\n1,72\n1,72\n");
 }
 
-TEST(Recovery, ReadsSinceTheLastSyncAreRedelivered) {
+TEST(DiskQueueRecovery, ReadsSinceTheLastSyncAreRedelivered) {
     temp_dir dir, crashed;
     {
         disk_queue q(make_config(dir), nullptr);
@@ -69,7 +69,7 @@ TEST(Recovery, ReadsSinceTheLastSyncAreRedelivered) {
     EXPECT_EQ(read_all(q), records(0, 5));
 }
 
-TEST(Recovery, TornRecordAtTheEndOfAStaleWriteFile) {
+TEST(DiskQueueRecovery, TornRecordAtTheEndOfAStaleWriteFile) {
     temp_dir dir;
     std::string file;
     for (const auto& r : records(0, 3)) file += framed(r);
@@ -86,7 +86,7 @@ TEST(Recovery, TornRecordAtTheEndOfAStaleWriteFile) {
     EXPECT_EQ(q.depth(), 0);
 }
 
-TEST(Recovery, TruncatedMetaSalvagesTheDataFiles) {
+TEST(DiskQueueRecovery, TruncatedMetaSalvagesTheDataFiles) {
     temp_dir dir;
     {
         disk_queue q(make_config(dir), nullptr);
@@ -99,7 +99,7 @@ TEST(Recovery, TruncatedMetaSalvagesTheDataFiles) {
     EXPECT_EQ(q.depth(), 0);
 }
 
-TEST(Recovery, MissingMetaIsAnEmptyQueue) {
+TEST(DiskQueueRecovery, MissingMetaIsAnEmptyQueue) {
     temp_dir dir;
     disk_queue q(make_config(dir), nullptr);
     EXPECT_EQ(q.depth(), 0);
@@ -108,7 +108,7 @@ TEST(Recovery, MissingMetaIsAnEmptyQueue) {
     EXPECT_TRUE(fs::exists(file_path(dir, 0)));
 }
 
-TEST(Recovery, MissingMetaWithADataFileSalvagesIt) {
+TEST(DiskQueueRecovery, MissingMetaWithADataFileSalvagesIt) {
     temp_dir dir;
     std::string f0;
     for (const auto& r : records(0, 3)) f0 += framed(r);
@@ -119,7 +119,7 @@ TEST(Recovery, MissingMetaWithADataFileSalvagesIt) {
     EXPECT_EQ(read_all(q), records(0, 4));
 }
 
-TEST(Recovery, WriteFileShorterThanMetaIsNotWrittenInto) {
+TEST(DiskQueueRecovery, WriteFileShorterThanMetaIsNotWrittenInto) {
     temp_dir dir;
     std::string file;
     for (const auto& r : records(0, 2)) file += framed(r);
@@ -132,7 +132,7 @@ TEST(Recovery, WriteFileShorterThanMetaIsNotWrittenInto) {
     EXPECT_FALSE(has_bad_file(dir, 0));
 }
 
-TEST(Recovery, LostRollMetaKeepsTheNextFile) {
+TEST(DiskQueueRecovery, LostRollMetaKeepsTheNextFile) {
     temp_dir dir;
     std::string f0, f1;
     for (const auto& r : records(0, 2)) f0 += framed(r);
@@ -148,7 +148,7 @@ TEST(Recovery, LostRollMetaKeepsTheNextFile) {
 }
 
 // go-diskqueue 1.1.0 persists this state when its reader was caught up as the writer rolled.
-TEST(Recovery, ReaderAtTheEndOfAFinishedFile) {
+TEST(DiskQueueRecovery, ReaderAtTheEndOfAFinishedFile) {
     temp_dir dir;
     std::string f0;
     for (const auto& r : records(0, 2)) f0 += framed(r);
@@ -162,7 +162,7 @@ TEST(Recovery, ReaderAtTheEndOfAFinishedFile) {
     EXPECT_EQ(q.read_next(), make_record(7));
 }
 
-TEST(Recovery, DepthIsResetWhenTheReaderCatchesUp) {
+TEST(DiskQueueRecovery, DepthIsResetWhenTheReaderCatchesUp) {
     temp_dir dir;
     std::string f0;
     for (const auto& r : records(0, 2)) f0 += framed(r);
@@ -176,14 +176,14 @@ TEST(Recovery, DepthIsResetWhenTheReaderCatchesUp) {
     EXPECT_EQ(read_bytes(dir.path() / "test.diskqueue.meta.dat"), "0\n0,72\n0,72\n");
 }
 
-TEST(Recovery, DepthAtTheTailIsCheckedAtStartUp) {
+TEST(DiskQueueRecovery, DepthAtTheTailIsCheckedAtStartUp) {
     temp_dir dir;
     write_bytes(dir.path() / "test.diskqueue.meta.dat", "4\n3,0\n3,0\n");
     disk_queue q(make_config(dir), nullptr);
     EXPECT_EQ(q.depth(), 0);
 }
 
-TEST(Recovery, ReaderAheadOfWriterInMeta) {
+TEST(DiskQueueRecovery, ReaderAheadOfWriterInMeta) {
     for (const char* meta : {"3\n5,0\n2,10\n", "3\n2,50\n2,10\n"}) {
         temp_dir dir;
         write_bytes(dir.path() / "test.diskqueue.meta.dat", meta);
@@ -195,7 +195,7 @@ TEST(Recovery, ReaderAheadOfWriterInMeta) {
     }
 }
 
-TEST(Recovery, NegativeMetaValuesAreInvalid) {
+TEST(DiskQueueRecovery, NegativeMetaValuesAreInvalid) {
     temp_dir dir;
     write_bytes(dir.path() / "test.diskqueue.meta.dat", "1\n-1,0\n0,0\n");
     disk_queue q(make_config(dir), nullptr);
@@ -206,7 +206,7 @@ TEST(Recovery, NegativeMetaValuesAreInvalid) {
 
 // ------------------------------------------------------------------------------ corruption
 
-TEST(Corruption, BadLengthInTheMiddleRenamesTheFileAndContinues) {
+TEST(DiskQueueCorruption, BadLengthInTheMiddleRenamesTheFileAndContinues) {
     for (uint32_t bad : {0u, 5u, 25u, 1048603u, 0x7fffffffu, 0x80000000u, 0xffffffffu}) {
         temp_dir dir;
         std::string f0 = framed(make_record(0)) + framed(make_record(1)) + be32(bad) +
@@ -227,7 +227,7 @@ TEST(Corruption, BadLengthInTheMiddleRenamesTheFileAndContinues) {
     }
 }
 
-TEST(Corruption, BadRecordInTheWriteFileMovesTheWriterToo) {
+TEST(DiskQueueCorruption, BadRecordInTheWriteFileMovesTheWriterToo) {
     temp_dir dir;
     std::string f0 = framed(make_record(0)) + be32(3) + "abc";
     write_bytes(file_path(dir, 0), f0);
@@ -245,7 +245,7 @@ TEST(Corruption, BadRecordInTheWriteFileMovesTheWriterToo) {
     EXPECT_EQ(read_bytes(dir.path() / "test.diskqueue.meta.dat"), "0\n1,36\n1,36\n");
 }
 
-TEST(Corruption, TruncatedRecordRenamesTheFileAndContinues) {
+TEST(DiskQueueCorruption, TruncatedRecordRenamesTheFileAndContinues) {
     const std::string cut_payload = be32(40) + std::string(10, 'x');
     const std::string cut_header("\x00\x00", 2);
     for (const std::string& tail : {cut_payload, cut_header}) {
@@ -262,7 +262,7 @@ TEST(Corruption, TruncatedRecordRenamesTheFileAndContinues) {
     }
 }
 
-TEST(Corruption, MissingReadFilesAreSkipped) {
+TEST(DiskQueueCorruption, MissingReadFilesAreSkipped) {
     temp_dir dir;
     write_bytes(file_path(dir, 1), framed(make_record(1)));
     write_bytes(file_path(dir, 2), framed(make_record(2)));
@@ -272,7 +272,7 @@ TEST(Corruption, MissingReadFilesAreSkipped) {
     EXPECT_EQ(q.depth(), 0);
 }
 
-TEST(Corruption, ManyBadFilesNeitherHangNorCrash) {
+TEST(DiskQueueCorruption, ManyBadFilesNeitherHangNorCrash) {
     temp_dir dir;
     for (int n = 0; n < 10; ++n) write_bytes(file_path(dir, n), std::string(100, '\xff'));
     write_bytes(dir.path() / "test.diskqueue.meta.dat", "10\n0,0\n9,100\n");
@@ -284,7 +284,7 @@ TEST(Corruption, ManyBadFilesNeitherHangNorCrash) {
     EXPECT_EQ(q.read_next(), make_record(1));
 }
 
-TEST(Corruption, LowerMaxMsgSizeMakesOldRecordsInvalid) {
+TEST(DiskQueueCorruption, LowerMaxMsgSizeMakesOldRecordsInvalid) {
     temp_dir dir;
     {
         disk_queue q(make_config(dir), nullptr);
