@@ -62,7 +62,7 @@ free_port() {
   exit 1
 }
 
-start_nsqd() {  # start_nsqd <label>
+start_nsqd() {  # start_nsqd <label> [mem-queue-size]
   DATA_DIR=$(mktemp -d /tmp/nsqpp-bench-data.XXXXXX)
   local tcp http
   tcp=$(free_port)
@@ -70,7 +70,8 @@ start_nsqd() {  # start_nsqd <label>
   while [[ $http == "$tcp" ]]; do http=$(free_port); done
   TCP_ADDR=127.0.0.1:$tcp
   "$NSQD" --tcp-address="$TCP_ADDR" --http-address="127.0.0.1:$http" --data-path="$DATA_DIR" \
-    --mem-queue-size=1000000 >"$RESULTS/nsqd-$1.log" 2>&1 &
+    --mem-queue-size="${2:-1000000}" >"$RESULTS/nsqd-$1.log" 2>&1 &
+  HTTP_ADDR=127.0.0.1:$http
   NSQD_PID=$!
   for _ in $(seq 100); do
     if port_in_use "$tcp"; then
@@ -216,6 +217,35 @@ run latency "$LAT" --nsqd-tcp-address="$TCP_ADDR" --topic=bench_latency --rate="
 LATENCY=$(grep '^latency:' "$RESULTS/latency.log" | head -1 | sed 's/^latency: //')
 stop_nsqd
 
+log "disk-backed ingest: --mem-queue-size=0 (every message written to the disk queues)"
+start_nsqd disk 0
+DISK_RATES=()
+for r in $(seq "$ROUNDS"); do
+  topic=bench_disk_r$r
+  create_channel "$topic"
+  log "round $r/$ROUNDS: PUB $MESSAGES msgs (MPUB batch 200, 2 connections) to $topic, all on disk"
+  run "disk-r$r" "$PUB" --nsqd-tcp-address="$TCP_ADDR" --topic="$topic" --size=200 --batch-size=200 \
+    --connections=2 --messages="$MESSAGES"
+  DISK_RATES+=("$(rate_of "disk-r$r" pub)")
+  log "round $r/$ROUNDS: drain $topic/ch from disk"
+  run "disk-drain-r$r" "$SUB" --nsqd-tcp-address="$TCP_ADDR" --topic="$topic" --channel=ch \
+    --connections=2 --rdy=2500 --messages="$MESSAGES"
+done
+stop_nsqd
+
+HTTP_PUB="-"
+if command -v wrk >/dev/null; then
+  log "HTTP /pub: wrk, 2 threads, 50 connections, ${HTTP_DURATION:-10s}, 200-byte bodies"
+  start_nsqd http
+  printf 'wrk.method = "POST"\nwrk.body = string.rep("x", 200)\n' >"$RESULTS/pub.lua"
+  run http-pub wrk -t2 -c50 -d"${HTTP_DURATION:-10s}" -s "$RESULTS/pub.lua" \
+    "http://$HTTP_ADDR/pub?topic=bench_http"
+  HTTP_PUB=$(awk '/^Requests\/sec/ { print $2 }' "$RESULTS/http-pub.log")
+  stop_nsqd
+else
+  note "wrk not installed (scripts/setup-deps.sh installs it): HTTP /pub not measured"
+fi
+
 log "RSS: fresh nsqd, topic with one channel and no consumer, PUB $RSS_MESSAGES msgs"
 start_nsqd rss
 sleep 0.5
@@ -243,6 +273,8 @@ printf '%-34s %-16s %-16s %-10s %s\n' "PUB  MPUB batch 200, 2 conns" "$(fmt_rate
 printf '%-34s %-16s %-16s %-10s %s\n' "SUB  2 conns, RDY 2500" "$(fmt_rate "$(best "${SUB_RATES[@]}")")" "0.68M msgs/s" ">=1.4M" "$(per_round "${SUB_RATES[@]}")"
 printf '%-34s %-16s %-16s %-10s %s\n' "PUB  batch 1 (pipelined), 2 conns" "$(fmt_rate "$(best "${PUB1_RATES[@]}")")" "-" "-" "$(per_round "${PUB1_RATES[@]}")"
 printf '%-34s %-16s %-16s %-10s %s\n' "PUB+SUB at once, 2+2 conns" "$(fmt_rate "$MIXED_PUB")" "-" "-" "SUB $(fmt_rate "$MIXED_SUB"), $mixed_got msgs"
+printf '%-34s %-16s %-16s %-10s %s\n' "PUB  disk-backed (mem-queue-size=0)" "$(fmt_rate "$(best "${DISK_RATES[@]}")")" "-" ">=1/2 mem" "$(per_round "${DISK_RATES[@]}")"
+printf '%-34s %-16s %-16s %-10s %s\n' "HTTP /pub (wrk -t2 -c50)" "$HTTP_PUB req/s" "-" ">=50000" ""
 printf '%-34s %-16s %-16s %-10s %s\n' "RSS, 1M queued msgs, 1 channel" "$(mib "$RSS_KB")" "361 MiB" "<240 MiB" "idle $(mib "$RSS_IDLE"), peak $(mib "$HWM_KB")"
 printf '%-34s %s\n' "latency @ $LATENCY_RATE/s" "$LATENCY"
 echo "=============================================================================================="

@@ -9,18 +9,22 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done; wait; }
 trap cleanup EXIT INT TERM
 
+"$BIN/nsqlookupd/nsqlookupd" --tcp-address=127.0.0.1:4160 --http-address=127.0.0.1:4161 &
+pids+=($!)
 "$BIN/nsqd/nsqd" --tcp-address=127.0.0.1:4150 --http-address=127.0.0.1:4151 \
-  --data-path="$DATA/nsqd" &
+  --data-path="$DATA/nsqd" --lookupd-tcp-address=127.0.0.1:4160 &
 pids+=($!)
 sleep 0.5
 cat <<MSG
 
 nsqpp is running:
-  nsqd     TCP 127.0.0.1:4150   HTTP http://127.0.0.1:4151   (data: $DATA/nsqd)
+  nsqlookupd  TCP 127.0.0.1:4160   HTTP http://127.0.0.1:4161
+  nsqd        TCP 127.0.0.1:4150   HTTP http://127.0.0.1:4151   (data: $DATA/nsqd)
 
 Try it:
   curl -d 'hello' 'http://127.0.0.1:4151/pub?topic=test'
-  curl 'http://127.0.0.1:4151/info'
+  curl 'http://127.0.0.1:4151/stats?format=json'
+  curl 'http://127.0.0.1:4161/nodes'
   any NSQ client (go-nsq, pynsq, nsqjs) on 127.0.0.1:4150
 
 Press Ctrl-C to stop.

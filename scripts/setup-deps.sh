@@ -8,7 +8,7 @@ PKGS=(
   cmake ninja-build ccache g++ clang-14 libclang-rt-14-dev
   libboost1.81-dev libboost-json1.81-dev libboost-program-options1.81-dev libboost-system1.81-dev
   libtomlplusplus-dev libspdlog-dev libfmt-dev libsnappy-dev zlib1g-dev libssl-dev
-  libgtest-dev libgmock-dev libbenchmark-dev libjemalloc-dev nodejs npm openssl
+  libgtest-dev libgmock-dev libbenchmark-dev libjemalloc-dev nodejs npm openssl wrk
 )
 
 missing=()

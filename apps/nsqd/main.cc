@@ -1,7 +1,6 @@
 // nsqd: parse flags, start the daemon, stop cleanly on SIGINT/SIGTERM.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
-
 #include <csignal>
 #include <cstdio>
 #include <exception>

@@ -11,17 +11,27 @@ namespace {
 
 // Prints NSQ's upper-case level names; spdlog 1.10 ignores SPDLOG_LEVEL_NAMES.
 class level_flag : public spdlog::custom_flag_formatter {
-public:
+  public:
     void format(const spdlog::details::log_msg& msg, const std::tm&,
                 spdlog::memory_buf_t& dest) override {
         std::string_view name = "INFO";
         switch (msg.level) {
             case spdlog::level::trace:
-            case spdlog::level::debug: name = "DEBUG"; break;
-            case spdlog::level::info: name = "INFO"; break;
-            case spdlog::level::warn: name = "WARNING"; break;
-            case spdlog::level::err: name = "ERROR"; break;
-            default: name = "FATAL"; break;
+            case spdlog::level::debug:
+                name = "DEBUG";
+                break;
+            case spdlog::level::info:
+                name = "INFO";
+                break;
+            case spdlog::level::warn:
+                name = "WARNING";
+                break;
+            case spdlog::level::err:
+                name = "ERROR";
+                break;
+            default:
+                name = "FATAL";
+                break;
         }
         dest.append(name.data(), name.data() + name.size());
     }
@@ -32,11 +42,16 @@ public:
 
 spdlog::level::level_enum to_spdlog(log_level level) {
     switch (level) {
-        case log_level::debug: return spdlog::level::debug;
-        case log_level::info: return spdlog::level::info;
-        case log_level::warn: return spdlog::level::warn;
-        case log_level::error: return spdlog::level::err;
-        case log_level::fatal: return spdlog::level::critical;
+        case log_level::debug:
+            return spdlog::level::debug;
+        case log_level::info:
+            return spdlog::level::info;
+        case log_level::warn:
+            return spdlog::level::warn;
+        case log_level::error:
+            return spdlog::level::err;
+        case log_level::fatal:
+            return spdlog::level::critical;
     }
     return spdlog::level::info;
 }

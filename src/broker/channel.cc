@@ -14,14 +14,18 @@ uint32_t sample_random() {
 }
 }  // namespace
 
-channel::channel(topic* parent, std::string name, size_t mem_queue_size)
+channel::channel(topic* parent, std::string name, size_t mem_queue_size,
+                 std::unique_ptr<backend> store)
     : topic_(parent),
       name_(std::move(name)),
       ephemeral_(wire::is_ephemeral(name_)),
-      mem_queue_size_(mem_queue_size) {}
+      mem_queue_size_(mem_queue_size),
+      backend_(std::move(store)) {}
+
+channel::~channel() = default;
 
 size_t channel::room() const {
-    if (ephemeral_) return SIZE_MAX;
+    if (ephemeral_ || backend_) return SIZE_MAX;
     std::lock_guard lock(mu_);
     return queue_.size() >= mem_queue_size_ ? 0 : mem_queue_size_ - queue_.size();
 }
@@ -30,15 +34,23 @@ void channel::put_batch(std::span<const topic_entry> entries, steady_time now) {
     std::lock_guard lock(mu_);
     if (exiting_.load(std::memory_order_relaxed)) return;
     size_t ready = 0;
+    overflow_.clear();
     for (const auto& e : entries) {
         ++message_count_;
         if (e.defer.count() > 0) {
             deferred_.push({now + e.defer, deferred_seq_++, {e.msg, 0}});
             continue;
         }
-        if (ephemeral_ && queue_.size() >= mem_queue_size_) continue;  // NSQ drops overflow
-        queue_.emplace_back(queued_message{e.msg, 0});
         ++ready;
+        if (backend_ && queue_.size() >= mem_queue_size_) {
+            overflow_.push_back({e.msg, 0});  // written below with one backend call
+        } else {
+            store_locked(queued_message{e.msg, 0});
+        }
+    }
+    if (!overflow_.empty()) {
+        (void)backend_->put_batch(overflow_);  // a failure is reported by nsqd's health
+        overflow_.clear();
     }
     wake_waiters_locked(ready);
 }
@@ -76,7 +88,7 @@ size_t channel::take_locked(uint64_t id, int64_t ready_count, steady_time now,
     auto& st = it->second;
     int64_t room = ready_count - st.counts.in_flight;
     if (room <= 0) return 0;
-    if (paused_ || queue_.empty()) {
+    if (paused_ || (queue_.empty() && (!backend_ || !backend_->has_data()))) {
         if (!st.waiting) {
             st.waiting = true;
             waiters_.push_back(id);
@@ -85,9 +97,8 @@ size_t channel::take_locked(uint64_t id, int64_t ready_count, steady_time now,
     }
     size_t n = 0;
     steady_time deadline = now + msg_timeout;
-    while (n < static_cast<size_t>(room) && !queue_.empty()) {
-        queued_message qm = queue_.front().unpack();
-        queue_.pop_front();
+    queued_message qm;
+    while (n < static_cast<size_t>(room) && pop_locked(qm)) {
         // sample_rate S: deliver with probability (S+1)/100; the rest is consumed and lost
         if (sample_rate > 0 && static_cast<int>(sample_random() % 100) > sample_rate) continue;
         ++qm.attempts;
@@ -114,8 +125,7 @@ ack_error channel::finish(uint64_t id, message_id mid) {
     return ack_error::none;
 }
 
-ack_error channel::requeue(uint64_t id, message_id mid, nanoseconds delay,
-                           steady_time now) {
+ack_error channel::requeue(uint64_t id, message_id mid, nanoseconds delay, steady_time now) {
     std::lock_guard lock(mu_);
     if (exiting_.load(std::memory_order_relaxed)) return ack_error::exiting;
     auto it = in_flight_.find(mid);
@@ -136,8 +146,8 @@ ack_error channel::requeue(uint64_t id, message_id mid, nanoseconds delay,
     return ack_error::none;
 }
 
-ack_error channel::touch(uint64_t id, message_id mid, steady_time now,
-                         nanoseconds msg_timeout, nanoseconds max_msg_timeout) {
+ack_error channel::touch(uint64_t id, message_id mid, steady_time now, nanoseconds msg_timeout,
+                         nanoseconds max_msg_timeout) {
     std::lock_guard lock(mu_);
     auto it = in_flight_.find(mid);
     if (it == in_flight_.end()) return ack_error::not_in_flight;
@@ -208,6 +218,7 @@ void channel::empty() {
     {
         std::lock_guard lock(mu_);
         queue_.clear();
+        if (backend_) backend_->empty();
         in_flight_.clear();
         timeouts_ = {};
         deferred_ = {};
@@ -227,6 +238,33 @@ void channel::close() {
     in_flight_.clear();
     timeouts_ = {};
     deferred_ = {};
+    if (backend_) backend_->remove();
+}
+
+void channel::flush_and_close() {
+    std::lock_guard lock(mu_);
+    exiting_.store(true, std::memory_order_release);
+    for (auto& [id, st] : consumers_) st.c->close_from_channel();
+    consumers_.clear();
+    waiters_.clear();
+    if (!backend_) return;  // ephemeral: nothing survives a restart
+    while (!queue_.empty()) {
+        (void)backend_->put(queue_.front().unpack());
+        queue_.pop_front();
+    }
+    for (auto& [mid, e] : in_flight_) (void)backend_->put(e.qm);
+    in_flight_.clear();
+    timeouts_ = {};
+    while (!deferred_.empty()) {
+        (void)backend_->put(deferred_.top().qm);
+        deferred_.pop();
+    }
+    backend_->close();
+}
+
+void channel::sync_backend(steady_time now) {
+    std::lock_guard lock(mu_);
+    if (backend_) backend_->maybe_sync(now);
 }
 
 channel_stats channel::stats() const {
@@ -234,7 +272,8 @@ channel_stats channel::stats() const {
     channel_stats s;
     s.name = name_;
     s.paused = paused_;
-    s.depth = queue_.size();
+    s.backend_depth = backend_ ? backend_->depth() : 0;
+    s.depth = queue_.size() + static_cast<size_t>(s.backend_depth);
     s.in_flight_count = in_flight_.size();
     s.deferred_count = deferred_.size();
     s.message_count = message_count_;
@@ -245,8 +284,36 @@ channel_stats channel::stats() const {
 }
 
 void channel::enqueue_locked(queued_message qm) {
-    queue_.emplace_back(std::move(qm));
+    store_locked(std::move(qm));
     wake_waiters_locked(1);
+}
+
+// Memory while it has room, then the backend; without one an ephemeral channel drops the
+// overflow and any other keeps it in memory (its topic holds messages back when it is full).
+void channel::store_locked(queued_message qm) {
+    if (queue_.size() < mem_queue_size_ || (!backend_ && !ephemeral_)) {
+        queue_.emplace_back(std::move(qm));
+        return;
+    }
+    if (!backend_) return;
+    (void)backend_->put(qm);  // a failure is logged and reported by nsqd's health
+}
+
+// Alternates between memory and backend when both hold messages, so neither starves.
+bool channel::pop_locked(queued_message& out) {
+    bool from_backend = backend_ && (read_backend_next_ || queue_.empty()) && backend_->has_data();
+    if (from_backend) {
+        if (auto m = backend_->read()) {
+            out = std::move(*m);
+            read_backend_next_ = false;
+            return true;
+        }
+    }
+    if (queue_.empty()) return false;
+    out = queue_.front().unpack();
+    queue_.pop_front();
+    read_backend_next_ = backend_ != nullptr;
+    return true;
 }
 
 void channel::push_timeout_locked(steady_time deadline, message_id id) {

@@ -2,6 +2,7 @@
 // A channel: its memory queue, in-flight messages (with timeouts), deferred messages and
 // subscribed consumers. Every public method takes the channel's own mutex for O(batch) work.
 #include <atomic>
+#include <boost/unordered/unordered_flat_map.hpp>
 #include <cstdint>
 #include <deque>
 #include <mutex>
@@ -10,8 +11,7 @@
 #include <string>
 #include <vector>
 
-#include <boost/unordered/unordered_flat_map.hpp>
-
+#include "broker/backend.h"
 #include "broker/consumer.h"
 #include "broker/delivery.h"
 #include "broker/packed_message.h"
@@ -38,7 +38,8 @@ struct consumer_counts {
 struct channel_stats {
     std::string name;
     bool paused = false;
-    size_t depth = 0;
+    size_t depth = 0;  // memory + backend
+    int64_t backend_depth = 0;
     size_t in_flight_count = 0;
     size_t deferred_count = 0;
     uint64_t message_count = 0;
@@ -48,8 +49,12 @@ struct channel_stats {
 };
 
 class channel {
-public:
-    channel(topic* parent, std::string name, size_t mem_queue_size);
+  public:
+    // `store` keeps what exceeds mem_queue_size (nullptr: memory only — ephemeral channels
+    // drop the overflow, others make their topic hold messages back).
+    channel(topic* parent, std::string name, size_t mem_queue_size,
+            std::unique_ptr<backend> store = nullptr);
+    ~channel();
     channel(const channel&) = delete;
     channel& operator=(const channel&) = delete;
 
@@ -57,8 +62,8 @@ public:
     bool ephemeral() const { return ephemeral_; }
     topic* parent() const { return topic_; }
 
-    // How many more messages the memory queue accepts (ephemeral channels: unlimited,
-    // they drop what does not fit).
+    // How many more messages the channel accepts (unlimited with a backend or when ephemeral:
+    // the overflow goes to disk, or is dropped).
     size_t room() const;
     // Called by the topic: queue (or defer) every entry and wake waiting consumers.
     void put_batch(std::span<const topic_entry> entries, steady_time now);
@@ -88,13 +93,18 @@ public:
     bool paused() const;
     // Discards queued, in-flight and deferred messages; consumers stay connected.
     void empty();
-    // Marks the channel exiting and closes every consumer; the caller removed it from the topic.
+    // Marks the channel exiting, closes every consumer and discards everything (backend files
+    // removed); the caller removed it from the topic.
     void close();
+    // Shutdown: writes the memory queue, in-flight and deferred messages to the backend and
+    // closes it, so that a restart delivers them all.
+    void flush_and_close();
+    void sync_backend(steady_time now);
     bool exiting() const { return exiting_.load(std::memory_order_acquire); }
 
     channel_stats stats() const;
 
-private:
+  private:
     struct in_flight_entry {
         queued_message qm;
         uint64_t owner;
@@ -126,6 +136,8 @@ private:
     void wake_all_locked();
     void push_timeout_locked(steady_time deadline, message_id id);
     void enqueue_locked(queued_message qm);
+    void store_locked(queued_message qm);
+    bool pop_locked(queued_message& out);
 
     topic* topic_;
     const std::string name_;
@@ -134,6 +146,9 @@ private:
 
     mutable std::mutex mu_;
     std::deque<packed_message> queue_;  // 8 bytes a message
+    std::unique_ptr<backend> backend_;
+    std::vector<queued_message> overflow_;  // put_batch scratch
+    bool read_backend_next_ = false;        // take alternates between memory and backend
     boost::unordered_flat_map<message_id, in_flight_entry> in_flight_;
     std::priority_queue<timeout_slot, std::vector<timeout_slot>, std::greater<>> timeouts_;
     std::priority_queue<deferred_slot, std::vector<deferred_slot>, std::greater<>> deferred_;

@@ -5,7 +5,7 @@
 namespace nsqpp::broker {
 
 class consumer {
-public:
+  public:
     virtual ~consumer() = default;
     // Messages (or RDY room) became available: the consumer should call channel::take soon.
     // Called with the channel's lock held: it must only schedule work (e.g. post), never block

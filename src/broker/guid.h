@@ -7,7 +7,7 @@
 namespace nsqpp::broker {
 
 class guid_factory {
-public:
+  public:
     explicit guid_factory(int64_t node_id) : node_id_(node_id) {}
     // The next ID for wall-clock time `unix_ns`, or nullopt when the sequence is exhausted
     // within the same ~1 ms tick or time went backwards (the caller waits and retries).
@@ -18,7 +18,7 @@ public:
     // run up to a few ms ahead under bursts above ~3.9M IDs/s per topic.
     uint64_t next_unblocking(int64_t unix_ns);
 
-private:
+  private:
     int64_t node_id_;
     int64_t last_tick_ = -1;
     int64_t sequence_ = 0;

@@ -2,12 +2,10 @@
 // One published message: header and body in a single allocation, shared (ref-counted,
 // immutable once published) by every channel, queue and frame that carries it.
 #include <atomic>
+#include <boost/smart_ptr/intrusive_ptr.hpp>
 #include <cstdint>
 #include <cstring>
 #include <string_view>
-
-#include <boost/smart_ptr/intrusive_ptr.hpp>
-
 
 namespace nsqpp::broker {
 
@@ -15,7 +13,7 @@ namespace nsqpp::broker {
 using message_id = uint64_t;
 
 class message {
-public:
+  public:
     static boost::intrusive_ptr<message> create(std::string_view body, int64_t timestamp_ns = 0);
 
     message_id id() const { return id_; }
@@ -36,7 +34,7 @@ public:
         if (m->refs_.fetch_sub(1, std::memory_order_acq_rel) == 1) destroy(m);
     }
 
-private:
+  private:
     explicit message(uint32_t size) : body_size_(size) {}
     const char* body_data() const { return reinterpret_cast<const char*>(this + 1); }
     char* body_data() { return reinterpret_cast<char*>(this + 1); }

@@ -9,7 +9,7 @@
 namespace nsqpp::broker {
 
 class packed_message {
-public:
+  public:
     explicit packed_message(queued_message qm)
         : bits_(reinterpret_cast<uintptr_t>(qm.msg.detach()) |
                 (static_cast<uintptr_t>(qm.attempts) << shift)) {}
@@ -32,7 +32,7 @@ public:
                 static_cast<uint16_t>(bits >> shift)};
     }
 
-private:
+  private:
     static constexpr int shift = 48;
     static constexpr uintptr_t pointer_mask = (uintptr_t{1} << shift) - 1;
     static_assert(sizeof(uintptr_t) == 8, "packed_message needs 64-bit pointers");

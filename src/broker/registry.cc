@@ -2,7 +2,7 @@
 
 namespace nsqpp::broker {
 
-std::shared_ptr<topic> registry::get_topic(const std::string& name, bool* created) {
+std::shared_ptr<topic> registry::get_topic(const std::string& name, bool* created, bool started) {
     std::lock_guard lock(mu_);
     if (closing_) return nullptr;
     auto it = topics_.find(name);
@@ -10,7 +10,8 @@ std::shared_ptr<topic> registry::get_topic(const std::string& name, bool* create
         if (created) *created = false;
         return it->second;
     }
-    auto t = std::make_shared<topic>(name, cfg_.mem_queue_size, cfg_.node_id);
+    auto t = std::make_shared<topic>(name, cfg_.mem_queue_size, cfg_.node_id, cfg_.make_backend,
+                                     started);
     topics_.emplace(name, t);
     if (created) *created = true;
     return t;
@@ -35,15 +36,16 @@ bool registry::delete_topic(const std::string& name) {
     return true;
 }
 
-void registry::delete_if_unused_ephemeral(const std::shared_ptr<topic>& t) {
-    if (!t->ephemeral()) return;
+bool registry::delete_if_unused_ephemeral(const std::shared_ptr<topic>& t) {
+    if (!t->ephemeral()) return false;
     {
         std::lock_guard lock(mu_);
         auto it = topics_.find(t->name());
-        if (it == topics_.end() || it->second != t || t->channel_count() != 0) return;
+        if (it == topics_.end() || it->second != t || t->channel_count() != 0) return false;
         topics_.erase(it);
     }
     t->close();
+    return true;
 }
 
 std::vector<std::shared_ptr<topic>> registry::topics() const {
@@ -57,6 +59,8 @@ std::vector<std::shared_ptr<topic>> registry::topics() const {
 size_t registry::scan(steady_time now) {
     size_t busy = 0;
     for (const auto& t : topics()) {
+        if (t->has_backlog()) t->pump();
+        t->sync_backends(now);
         for (const auto& ch : t->channels()) {
             bool a = ch->process_timeouts(now);
             bool b = ch->process_deferred(now);
@@ -73,7 +77,7 @@ void registry::close_all() {
         closing_ = true;
         topics.swap(topics_);
     }
-    for (auto& [name, t] : topics) t->close();
+    for (auto& [name, t] : topics) t->flush_and_close();
 }
 
 }  // namespace nsqpp::broker

@@ -14,32 +14,36 @@ namespace nsqpp::broker {
 struct registry_config {
     size_t mem_queue_size = 10000;
     int64_t node_id = 0;
+    backend_factory make_backend;  // empty: memory only
 };
 
 class registry {
-public:
+  public:
     explicit registry(registry_config cfg) : cfg_(cfg) {}
 
     // Returns the topic, creating it when missing (`created` tells which). Returns nullptr
     // once the registry is closing.
-    std::shared_ptr<topic> get_topic(const std::string& name, bool* created = nullptr);
+    // A topic created with started == false holds its messages until topic::start().
+    std::shared_ptr<topic> get_topic(const std::string& name, bool* created = nullptr,
+                                     bool started = true);
     std::shared_ptr<topic> find_topic(const std::string& name) const;
     // Removes and closes the topic (and its channels); false when it did not exist.
     bool delete_topic(const std::string& name);
-    // Deletes `t` only if it is still registered, ephemeral and without channels.
-    void delete_if_unused_ephemeral(const std::shared_ptr<topic>& t);
+    // Deletes `t` only if it is still registered, ephemeral and without channels; true if so.
+    bool delete_if_unused_ephemeral(const std::shared_ptr<topic>& t);
     std::vector<std::shared_ptr<topic>> topics() const;
 
-    // Requeues timed-out in-flight messages and releases due deferred ones on every channel.
+    // Requeues timed-out in-flight messages and releases due deferred ones on every channel,
+    // moves topic backlogs to their channels and honours the backends' sync timeouts.
     // Returns the number of channels that had work.
     size_t scan(steady_time now);
 
-    // Closes every topic (used at shutdown).
+    // Shutdown: flushes every topic and channel (memory, in-flight, deferred) to its backend.
     void close_all();
 
     const registry_config& config() const { return cfg_; }
 
-private:
+  private:
     registry_config cfg_;
     mutable std::mutex mu_;
     std::map<std::string, std::shared_ptr<topic>> topics_;

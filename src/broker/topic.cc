@@ -8,6 +8,9 @@
 namespace nsqpp::broker {
 namespace {
 constexpr size_t pump_batch = 256;
+// messages moved at once when a channel appears or the topic starts/unpauses; the rest by
+// takes and the queue scanner
+constexpr size_t pump_limit = 10000;
 
 int64_t unix_now_ns() {
     return std::chrono::duration_cast<std::chrono::nanoseconds>(
@@ -16,11 +19,17 @@ int64_t unix_now_ns() {
 }
 }  // namespace
 
-topic::topic(std::string name, size_t mem_queue_size, int64_t node_id)
+topic::topic(std::string name, size_t mem_queue_size, int64_t node_id, backend_factory make_backend,
+             bool started)
     : name_(std::move(name)),
       ephemeral_(wire::is_ephemeral(name_)),
       mem_queue_size_(mem_queue_size),
-      guids_(node_id) {}
+      guids_(node_id),
+      make_backend_(ephemeral_ ? nullptr : std::move(make_backend)),
+      started_(started) {
+    if (make_backend_) backend_ = make_backend_(name_);
+    backlog_.store(backend_ && backend_->has_data(), std::memory_order_release);
+}
 
 topic::~topic() = default;
 
@@ -28,11 +37,12 @@ publish_error topic::publish(std::span<message_ptr> msgs, nanoseconds defer) {
     std::lock_guard lock(mu_);
     if (exiting_.load(std::memory_order_relaxed)) return publish_error::exiting;
 
-    const bool direct = queue_.empty() && !paused_ && !channels_.empty();
+    const bool direct = started_ && !has_backlog() && !paused_ && !channels_.empty();
     const size_t direct_room = direct ? fanout_room_locked() : 0;
-    const size_t queue_room = queue_.size() >= mem_queue_size_ ? 0 : mem_queue_size_ - queue_.size();
+    const size_t queue_room =
+        queue_.size() >= mem_queue_size_ ? 0 : mem_queue_size_ - queue_.size();
     const size_t room = direct_room > SIZE_MAX - queue_room ? SIZE_MAX : direct_room + queue_room;
-    if (msgs.size() > room && !ephemeral_) return publish_error::full;
+    if (msgs.size() > room && !ephemeral_ && !backend_) return publish_error::full;
 
     int64_t now = unix_now_ns();
     scratch_.clear();
@@ -45,13 +55,20 @@ publish_error topic::publish(std::span<message_ptr> msgs, nanoseconds defer) {
     }
     size_t n_direct = std::min(direct_room, scratch_.size());
     if (n_direct > 0) fanout_locked(std::span(scratch_.data(), n_direct));
+    publish_error result = publish_error::none;
+    std::vector<queued_message> overflow;
     for (size_t i = n_direct; i < scratch_.size(); ++i) {
-        if (queue_.size() >= mem_queue_size_) break;  // only reached by ephemeral topics: drop
-        queue_.push_back(std::move(scratch_[i]));
+        if (queue_.size() < mem_queue_size_) {
+            queue_.push_back(std::move(scratch_[i]));
+        } else if (backend_) {
+            // NSQ: a deferred message spilling to the topic's disk queue loses its delay
+            overflow.push_back(queued_message{std::move(scratch_[i].msg), 0});
+        }  // else: only ephemeral topics get here, and they drop the overflow
     }
+    if (!overflow.empty() && backend_->put_batch(overflow)) result = publish_error::backend;
     scratch_.clear();
-    backlog_.store(!queue_.empty(), std::memory_order_release);
-    return publish_error::none;
+    update_backlog_locked();
+    return result;
 }
 
 size_t topic::fanout_room_locked() const {
@@ -65,22 +82,79 @@ void topic::fanout_locked(std::span<const topic_entry> entries) {
     for (const auto& [name, ch] : channels_) ch->put_batch(entries, now);
 }
 
-void topic::pump() {
+void topic::pump(size_t limit) {
     std::lock_guard lock(mu_);
-    pump_locked();
+    pump_locked(limit);
 }
 
-void topic::pump_locked() {
-    while (!queue_.empty() && !paused_ && !channels_.empty() &&
+void topic::pump_locked(size_t limit) {
+    size_t moved = 0;
+    std::vector<topic_entry> batch;
+    while (moved < limit && started_ && !paused_ && !channels_.empty() &&
            !exiting_.load(std::memory_order_relaxed)) {
-        size_t n = std::min({fanout_room_locked(), queue_.size(), pump_batch});
-        if (n == 0) break;
-        std::vector<topic_entry> batch(std::make_move_iterator(queue_.begin()),
-                                       std::make_move_iterator(queue_.begin() + n));
-        queue_.erase(queue_.begin(), queue_.begin() + n);
+        size_t n = std::min({fanout_room_locked(), pump_batch, limit - moved});
+        batch.clear();
+        topic_entry e;
+        while (batch.size() < n && pop_locked(e)) batch.push_back(std::move(e));
+        if (batch.empty()) break;
         fanout_locked(batch);
+        moved += batch.size();
     }
-    backlog_.store(!queue_.empty(), std::memory_order_release);
+    update_backlog_locked();
+}
+
+// Alternates between memory and backend when both hold messages.
+bool topic::pop_locked(topic_entry& out) {
+    bool from_backend = backend_ && (read_backend_next_ || queue_.empty()) && backend_->has_data();
+    if (from_backend) {
+        if (auto m = backend_->read()) {
+            out = topic_entry{std::move(m->msg), nanoseconds{0}};
+            read_backend_next_ = false;
+            return true;
+        }
+    }
+    if (queue_.empty()) return false;
+    out = std::move(queue_.front());
+    queue_.pop_front();
+    read_backend_next_ = backend_ != nullptr;
+    return true;
+}
+
+void topic::update_backlog_locked() {
+    backlog_.store(!queue_.empty() || (backend_ && backend_->has_data()),
+                   std::memory_order_release);
+}
+
+void topic::start() {
+    std::lock_guard lock(mu_);
+    started_ = true;
+    pump_locked(pump_limit);
+}
+
+void topic::sync_backends(steady_time now) {
+    std::vector<std::shared_ptr<channel>> chans;
+    {
+        std::lock_guard lock(mu_);
+        if (backend_) backend_->maybe_sync(now);
+        for (const auto& [name, ch] : channels_) chans.push_back(ch);
+    }
+    for (const auto& ch : chans) ch->sync_backend(now);
+}
+
+void topic::flush_and_close() {
+    std::map<std::string, std::shared_ptr<channel>> channels;
+    {
+        std::lock_guard lock(mu_);
+        exiting_.store(true, std::memory_order_release);
+        channels.swap(channels_);
+        if (backend_) {
+            for (auto& e : queue_) (void)backend_->put(queued_message{std::move(e.msg), 0});
+            backend_->close();
+        }
+        queue_.clear();
+        backlog_.store(false, std::memory_order_release);
+    }
+    for (auto& [name, ch] : channels) ch->flush_and_close();
 }
 
 std::shared_ptr<channel> topic::get_channel(const std::string& name, bool* created) {
@@ -90,10 +164,12 @@ std::shared_ptr<channel> topic::get_channel(const std::string& name, bool* creat
         if (created) *created = false;
         return it->second;
     }
-    auto ch = std::make_shared<channel>(this, name, mem_queue_size_);
+    std::unique_ptr<backend> store;
+    if (make_backend_ && !wire::is_ephemeral(name)) store = make_backend_(name_ + ":" + name);
+    auto ch = std::make_shared<channel>(this, name, mem_queue_size_, std::move(store));
     channels_.emplace(name, ch);
     if (created) *created = true;
-    pump_locked();  // messages waiting for a first channel go to it now
+    pump_locked(pump_limit);  // messages waiting for a first channel go to it now
     return ch;
 }
 
@@ -111,7 +187,7 @@ bool topic::delete_channel(const std::string& name) {
         if (it == channels_.end()) return false;
         ch = std::move(it->second);
         channels_.erase(it);
-        pump_locked();  // a full channel may have been holding the others back
+        pump_locked(pump_limit);  // a full channel may have been holding the others back
     }
     ch->close();
     return true;
@@ -138,7 +214,7 @@ void topic::pause() {
 void topic::unpause() {
     std::lock_guard lock(mu_);
     paused_ = false;
-    pump_locked();
+    pump_locked(pump_limit);
 }
 
 bool topic::paused() const {
@@ -149,6 +225,7 @@ bool topic::paused() const {
 void topic::empty() {
     std::lock_guard lock(mu_);
     queue_.clear();
+    if (backend_) backend_->empty();
     backlog_.store(false, std::memory_order_release);
 }
 
@@ -159,6 +236,7 @@ void topic::close() {
         exiting_.store(true, std::memory_order_release);
         channels.swap(channels_);
         queue_.clear();
+        if (backend_) backend_->remove();
         backlog_.store(false, std::memory_order_release);
     }
     for (auto& [name, ch] : channels) ch->close();
@@ -171,7 +249,8 @@ topic_stats topic::stats() const {
         std::lock_guard lock(mu_);
         s.name = name_;
         s.paused = paused_;
-        s.depth = queue_.size();
+        s.backend_depth = backend_ ? backend_->depth() : 0;
+        s.depth = queue_.size() + static_cast<size_t>(s.backend_depth);
         s.message_count = message_count_;
         s.message_bytes = message_bytes_;
         for (const auto& [name, ch] : channels_) chans.push_back(ch);

@@ -16,20 +16,25 @@
 
 namespace nsqpp::broker {
 
-enum class publish_error { none, exiting, full };
+enum class publish_error { none, exiting, full, backend };
 
 struct topic_stats {
     std::string name;
     bool paused = false;
-    size_t depth = 0;
+    size_t depth = 0;  // memory + backend
+    int64_t backend_depth = 0;
     uint64_t message_count = 0;
     uint64_t message_bytes = 0;
     std::vector<channel_stats> channels;
 };
 
 class topic {
-public:
-    topic(std::string name, size_t mem_queue_size, int64_t node_id);
+  public:
+    // `make_backend` creates the topic's and its channels' backends (empty: memory only).
+    // A topic created `started == false` holds its messages until start() (nsqd start-up
+    // creates every channel from nsqd.dat before messages flow).
+    topic(std::string name, size_t mem_queue_size, int64_t node_id,
+          backend_factory make_backend = nullptr, bool started = true);
     ~topic();
     topic(const topic&) = delete;
     topic& operator=(const topic&) = delete;
@@ -58,15 +63,23 @@ public:
     bool exiting() const { return exiting_.load(std::memory_order_acquire); }
 
     bool has_backlog() const { return backlog_.load(std::memory_order_acquire); }
-    // Moves queued messages to the channels while they have room.
-    void pump();
+    // Moves up to `limit` queued messages (memory and backend) to the channels while they have
+    // room. Called after takes, channel creation, unpause, and by the queue scanner.
+    void pump(size_t limit = 10000);
+    void start();
+    // Shutdown: flushes every channel and the topic's memory queue to the backends.
+    void flush_and_close();
+    // Queue scanner: the backends' sync timeouts.
+    void sync_backends(steady_time now);
 
     topic_stats stats() const;
 
-private:
+  private:
     size_t fanout_room_locked() const;
     void fanout_locked(std::span<const topic_entry> entries);
-    void pump_locked();
+    void pump_locked(size_t limit);
+    bool pop_locked(topic_entry& out);
+    void update_backlog_locked();
 
     const std::string name_;
     const bool ephemeral_;
@@ -75,6 +88,10 @@ private:
     mutable std::mutex mu_;
     guid_factory guids_;
     std::deque<topic_entry> queue_;
+    backend_factory make_backend_;
+    std::unique_ptr<backend> backend_;
+    bool read_backend_next_ = false;
+    bool started_ = true;
     std::map<std::string, std::shared_ptr<channel>> channels_;
     bool paused_ = false;
     std::atomic<bool> backlog_{false};

@@ -49,6 +49,11 @@ int64_t disk_queue::depth() const {
     return state_.depth > 0 ? state_.depth : 0;
 }
 
+bool disk_queue::has_unread_records() const {
+    std::lock_guard lock(mutex_);
+    return !closed_ && has_unread();
+}
+
 // ---------------------------------------------------------------------------------- writing
 
 std::error_code disk_queue::check_usable() const {

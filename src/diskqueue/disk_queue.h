@@ -60,6 +60,9 @@ class disk_queue {
     // Unread records. Exact in normal operation; after a crash it comes from a possibly stale
     // meta file (it is reset to 0 when the reader catches up with the writer). Never negative.
     int64_t depth() const;
+    // True while the reader has not reached the writer, whatever depth says (after a crash the
+    // depth from a stale meta file can be 0 while records remain).
+    bool has_unread_records() const;
 
     // Periodic hook (call every ~100 ms–1 s): syncs when sync_timeout has elapsed since the
     // last sync and there were operations since then.

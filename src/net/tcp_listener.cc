@@ -5,7 +5,6 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
-
 #include <stdexcept>
 
 namespace nsqpp::net {
@@ -37,6 +36,8 @@ uint16_t tcp_listener::listen(const std::string& address) {
         acceptor_.bind(ep);
         acceptor_.listen(asio::socket_base::max_listen_connections);
         return acceptor_.local_endpoint().port();
+    } catch (const boost::system::system_error& e) {
+        throw std::runtime_error("listen (" + address + ") failed - " + e.code().message());
     } catch (const std::exception& e) {
         throw std::runtime_error("listen (" + address + ") failed - " + e.what());
     }

@@ -1,16 +1,15 @@
 #pragma once
 // Accepts TCP connections and hands each socket to the next worker's io_context.
+#include <boost/asio/ip/tcp.hpp>
 #include <functional>
 #include <string>
-
-#include <boost/asio/ip/tcp.hpp>
 
 #include "net/worker_pool.h"
 
 namespace nsqpp::net {
 
 class tcp_listener {
-public:
+  public:
     using on_accept_fn = std::function<void(boost::asio::ip::tcp::socket)>;
 
     tcp_listener(worker_pool& pool, on_accept_fn on_accept);
@@ -21,7 +20,7 @@ public:
     // Closes the acceptor (from any thread).
     void stop();
 
-private:
+  private:
     worker_pool& pool_;
     on_accept_fn on_accept_;
     boost::asio::ip::tcp::acceptor acceptor_;

@@ -49,7 +49,8 @@ std::vector<boost::asio::any_io_executor> worker_pool::executors() {
 
 std::pair<std::string, uint16_t> split_host_port(const std::string& address) {
     auto colon = address.rfind(':');
-    if (colon == std::string::npos) throw std::invalid_argument("missing port in address " + address);
+    if (colon == std::string::npos)
+        throw std::invalid_argument("missing port in address " + address);
     std::string host = address.substr(0, colon);
     std::string port = address.substr(colon + 1);
     if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {

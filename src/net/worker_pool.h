@@ -1,18 +1,17 @@
 #pragma once
 // N worker threads, each running its own io_context (concurrency hint 1).
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
 #include <cstddef>
 #include <memory>
 #include <thread>
 #include <vector>
 
-#include <boost/asio/any_io_executor.hpp>
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/io_context.hpp>
-
 namespace nsqpp::net {
 
 class worker_pool {
-public:
+  public:
     // threads == 0 means std::thread::hardware_concurrency().
     explicit worker_pool(size_t threads);
     ~worker_pool();
@@ -30,7 +29,7 @@ public:
     boost::asio::io_context& next();
     std::vector<boost::asio::any_io_executor> executors();
 
-private:
+  private:
     using guard_t = boost::asio::executor_work_guard<boost::asio::io_context::executor_type>;
     std::vector<std::unique_ptr<boost::asio::io_context>> contexts_;
     std::vector<guard_t> guards_;

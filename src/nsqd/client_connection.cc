@@ -1,13 +1,12 @@
 #include "nsqd/client_connection.h"
 
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
-
 #include <cstring>
 
 #include "nsqd/protocol_v2.h"
@@ -22,11 +21,17 @@ using asio::use_awaitable;
 namespace {
 constexpr size_t initial_read_buffer = 64 * 1024;
 constexpr size_t frame_prefix_size = 8 + wire::message_header_size;
+// A client that does not read its replies stops being read (as NSQ's blocking writes do).
+constexpr size_t max_pending_output = 1 << 20;
 }  // namespace
 
 client_connection::client_connection(asio::ip::tcp::socket socket, context& ctx, uint64_t id,
                                      on_done_fn on_done)
-    : socket_(std::move(socket)), timer_(socket_.get_executor()), ctx_(ctx),
+    : socket_(std::move(socket)),
+      timer_(socket_.get_executor()),
+      write_deadline_(socket_.get_executor()),
+      drained_(socket_.get_executor()),
+      ctx_(ctx),
       on_done_(std::move(on_done)) {
     client_.id = id;
     client_.self = this;
@@ -39,17 +44,28 @@ client_connection::client_connection(asio::ip::tcp::socket socket, context& ctx,
     }
     socket_.set_option(asio::ip::tcp::no_delay(true), ec);
     init_client(ctx, client_);
+    client_.connect_ts = std::chrono::duration_cast<std::chrono::seconds>(
+                             std::chrono::system_clock::now().time_since_epoch())
+                             .count();
+    client_.publish_info();
 }
 
 client_connection::~client_connection() = default;
+
+client_connection::snapshot_t client_connection::snapshot() const {
+    std::lock_guard lock(client_.info_mu);
+    return {client_.id, client_.remote_address, client_.connect_ts, client_.info};
+}
 
 void client_connection::start() {
     auto now = std::chrono::steady_clock::now();
     last_command_ = now;
     next_heartbeat_ = now + client_.heartbeat_interval;
     auto self = shared_from_this();
-    asio::co_spawn(socket_.get_executor(), [self] { return self->reader(); }, asio::detached);
-    asio::co_spawn(socket_.get_executor(), [self] { return self->writer(); }, asio::detached);
+    asio::co_spawn(
+        socket_.get_executor(), [self] { return self->reader(); }, asio::detached);
+    asio::co_spawn(
+        socket_.get_executor(), [self] { return self->writer(); }, asio::detached);
 }
 
 void client_connection::close() {
@@ -65,6 +81,8 @@ void client_connection::close_now() {
     socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ec);
     socket_.close(ec);
     timer_.cancel();
+    write_deadline_.cancel();
+    drained_.cancel();
 }
 
 void client_connection::wake() {
@@ -93,8 +111,8 @@ asio::awaitable<void> client_connection::reader() {
 
     // magic
     while (end < 4) {
-        auto [ec, n] = co_await socket_.async_read_some(asio::buffer(buf.data() + end, buf.size() - end),
-                                                        as_tuple(use_awaitable));
+        auto [ec, n] = co_await socket_.async_read_some(
+            asio::buffer(buf.data() + end, buf.size() - end), as_tuple(use_awaitable));
         if (ec) break;
         end += n;
     }
@@ -113,8 +131,8 @@ asio::awaitable<void> client_connection::reader() {
         if (end - begin >= std::max<size_t>(client_.need_bytes, 1)) {
             bool drop = false;
             auto now = std::chrono::steady_clock::now();
-            size_t used = process_input(ctx_, client_, std::string_view(buf.data() + begin, end - begin),
-                                        now, drop);
+            size_t used = process_input(
+                ctx_, client_, std::string_view(buf.data() + begin, end - begin), now, drop);
             begin += used;
             if (used > 0) last_command_ = now;
             if (drop) {
@@ -126,10 +144,15 @@ asio::awaitable<void> client_connection::reader() {
                 poke_writer();
             }
             if (client_.close_after_flush) break;
+            while (client_.out.size() > max_pending_output && !closed_) {
+                drained_.expires_at(steady_time::max());
+                co_await drained_.async_wait(as_tuple(use_awaitable));
+            }
         }
         if (begin == end) {
             begin = end = 0;
-        } else if (begin > 0 && (buf.size() - end < 4096 || begin + client_.need_bytes > buf.size())) {
+        } else if (begin > 0 &&
+                   (buf.size() - end < 4096 || begin + client_.need_bytes > buf.size())) {
             std::memmove(buf.data(), buf.data() + begin, end - begin);
             end -= begin;
             begin = 0;
@@ -167,11 +190,14 @@ asio::awaitable<void> client_connection::reader() {
 }
 
 void client_connection::take_messages(steady_time now) {
-    if (client_.state != client_state::subscribed || client_.ready_count <= 0 || !client_.sub_channel) {
+    if (client_.state != client_state::subscribed || client_.ready_count <= 0 ||
+        !client_.sub_channel) {
         return;
     }
-    client_.sub_channel->take(client_.id, client_.ready_count, now, client_.pump_msg_timeout,
-                              deliveries_, static_cast<int>(client_.pump_sample_rate));
+    size_t n =
+        client_.sub_channel->take(client_.id, client_.ready_count, now, client_.pump_msg_timeout,
+                                  deliveries_, static_cast<int>(client_.pump_sample_rate));
+    if (n > 0) client_.count_delivered(n);
 }
 
 void client_connection::encode_deliveries() {
@@ -233,8 +259,21 @@ asio::awaitable<void> client_connection::writer() {
 
         writing_.swap(client_.out);
         encode_deliveries();
-        auto [ec, n] = co_await asio::async_write(socket_, asio::buffer(writing_),
-                                                  as_tuple(use_awaitable));
+        if (client_.heartbeat_interval.count() > 0) {
+            // NSQ's write deadline: a client that stops reading for a heartbeat interval is closed
+            write_deadline_.expires_after(client_.heartbeat_interval);
+            write_deadline_.async_wait([self](boost::system::error_code wait_ec) {
+                if (!wait_ec) {
+                    self->ctx_.log->info("PROTOCOL(V2): [{}] write deadline exceeded, closing",
+                                         self->client_.remote_address);
+                    self->close_now();
+                }
+            });
+        }
+        auto [ec, n] =
+            co_await asio::async_write(socket_, asio::buffer(writing_), as_tuple(use_awaitable));
+        write_deadline_.cancel();
+        drained_.cancel();
         writing_.clear();
         if (ec) {
             close_now();

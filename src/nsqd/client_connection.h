@@ -2,15 +2,14 @@
 // One V2 client's socket: a reader coroutine feeding protocol_v2 and a writer coroutine that
 // sends replies, heartbeats and messages taken from the subscribed channel.
 #include <atomic>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <boost/asio/awaitable.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/steady_timer.hpp>
 
 #include "broker/consumer.h"
 #include "broker/delivery.h"
@@ -21,7 +20,7 @@ namespace nsqpp::nsqd {
 
 class client_connection : public broker::consumer,
                           public std::enable_shared_from_this<client_connection> {
-public:
+  public:
     using on_done_fn = std::function<void(uint64_t id)>;
 
     client_connection(boost::asio::ip::tcp::socket socket, context& ctx, uint64_t id,
@@ -32,10 +31,19 @@ public:
     // Closes the socket from any thread (shutdown, channel deletion).
     void close();
 
+    // Thread-safe copy of what /stats shows of this client.
+    struct snapshot_t {
+        uint64_t id;
+        std::string remote_address;
+        int64_t connect_ts;
+        client_info info;
+    };
+    snapshot_t snapshot() const;
+
     void wake() override;
     void close_from_channel() override { close(); }
 
-private:
+  private:
     using steady_time = std::chrono::steady_clock::time_point;
 
     boost::asio::awaitable<void> reader();
@@ -47,7 +55,9 @@ private:
     steady_time next_timer_deadline() const;
 
     boost::asio::ip::tcp::socket socket_;
-    boost::asio::steady_timer timer_;
+    boost::asio::steady_timer timer_;           // writer: heartbeats, read deadline, wakes
+    boost::asio::steady_timer write_deadline_;  // a write stalled for a heartbeat interval
+    boost::asio::steady_timer drained_;         // reader: waits here while `out` is too big
     context& ctx_;
     client_v2 client_;
     on_done_fn on_done_;

@@ -3,15 +3,38 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "broker/consumer.h"
 #include "broker/registry.h"
 
 namespace nsqpp::nsqd {
 
-enum class client_state : int { init = 0, disconnected = 1, connected = 2, subscribed = 3,
-                                closing = 4 };
+enum class client_state : int {
+    init = 0,
+    disconnected = 1,
+    connected = 2,
+    subscribed = 3,
+    closing = 4
+};
+
+// The part of a client that /stats reads from other threads (copied under `client_v2::info_mu`
+// when it changes: IDENTIFY, SUB, RDY, CLS, publishes, deliveries).
+struct client_info {
+    std::string client_id;
+    std::string hostname;
+    std::string user_agent;
+    std::string topic;  // subscription
+    std::string channel;
+    int state = 0;
+    int64_t ready_count = 0;
+    int64_t sample_rate = 0;
+    uint64_t message_count = 0;  // messages sent (deliveries)
+    std::vector<std::pair<std::string, uint64_t>> pub_counts;
+};
 
 struct client_v2 {
     uint64_t id = 0;
@@ -53,6 +76,34 @@ struct client_v2 {
     bool input_closed = false;
 
     uint64_t message_count = 0;
+
+    mutable std::mutex info_mu;
+    client_info info;
+    int64_t connect_ts = 0;  // unix seconds
+    // Copies the identity, state and RDY into `info`.
+    void publish_info() {
+        std::lock_guard lock(info_mu);
+        info.client_id = client_id;
+        info.hostname = hostname;
+        info.user_agent = user_agent;
+        info.state = static_cast<int>(state);
+        info.ready_count = ready_count;
+        info.sample_rate = sample_rate;
+    }
+    void count_published(const std::string& topic, uint64_t n) {
+        std::lock_guard lock(info_mu);
+        for (auto& [name, count] : info.pub_counts) {
+            if (name == topic) {
+                count += n;
+                return;
+            }
+        }
+        info.pub_counts.emplace_back(topic, n);
+    }
+    void count_delivered(uint64_t n) {
+        std::lock_guard lock(info_mu);
+        info.message_count += n;
+    }
 };
 
 }  // namespace nsqpp::nsqd

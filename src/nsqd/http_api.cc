@@ -2,11 +2,17 @@
 
 #include <fmt/format.h>
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "broker/message.h"
+#include "nsqd/http_admin.h"
+#include "nsqd/http_config.h"
+#include "nsqd/http_stats.h"
+#include "nsqd/mpub_body.h"
+#include "nsqd/topics.h"
 #include "wire/endian.h"
 #include "wire/names.h"
 #include "wire/numbers.h"
@@ -29,7 +35,7 @@ std::optional<response> topic_param(const request& req, std::string& name) {
 
 response publish(context& ctx, const std::string& topic_name,
                  std::vector<broker::message_ptr>& msgs, std::chrono::nanoseconds defer) {
-    auto t = ctx.topics.get_topic(topic_name);
+    auto t = ensure_topic(ctx, topic_name);
     auto err = t ? t->publish(msgs, defer) : broker::publish_error::exiting;
     if (err != broker::publish_error::none) return response::error(503, "EXITING");
     return response::text(200, "OK");
@@ -60,53 +66,17 @@ bool binary_mode(const request& req) {
     return !(*b == "false" || *b == "0");
 }
 
-// Binary /mpub body: <count>(<len><bytes>)* with TCP MPUB's validation (§6.6).
-std::optional<response> parse_binary(const context& ctx, std::string_view body,
-                                     std::vector<broker::message_ptr>& out) {
-    if (body.size() < 4) return response::error(413, "BAD_BODY");
-    int32_t count = wire::get_i32be(body.data());
-    if (count <= 0 || count > (ctx.opts.max_body_size - 4) / 5) {
-        return response::error(413, "BAD_BODY");
-    }
-    size_t pos = 4;
-    for (int32_t i = 0; i < count; ++i) {
-        if (body.size() < pos + 4) return response::error(413, "BAD_MESSAGE");
-        int32_t size = wire::get_i32be(body.data() + pos);
-        if (size <= 0 || size > ctx.opts.max_msg_size) return response::error(413, "BAD_MESSAGE");
-        pos += 4;
-        if (body.size() < pos + static_cast<size_t>(size)) return response::error(413, "BAD_MESSAGE");
-        out.push_back(broker::message::create(body.substr(pos, size)));
-        pos += size;
-    }
-    return std::nullopt;
-}
-
-std::optional<response> parse_text(const context& ctx, std::string_view body,
-                                   std::vector<broker::message_ptr>& out) {
-    size_t start = 0;
-    while (start < body.size()) {
-        size_t nl = body.find('\n', start);
-        size_t end = nl == std::string_view::npos ? body.size() : nl;
-        std::string_view seg = body.substr(start, end - start);
-        if (static_cast<int64_t>(seg.size()) > ctx.opts.max_msg_size) {
-            return response::error(413, "MSG_TOO_BIG");
-        }
-        if (!seg.empty()) out.push_back(broker::message::create(seg));
-        start = end + 1;
-    }
-    return std::nullopt;
-}
-
 response handle_mpub(context& ctx, request& req) {
     if (static_cast<int64_t>(req.body.size()) > ctx.opts.max_body_size) {
         return response::error(413, "BODY_TOO_BIG");
     }
     std::string topic_name;
     if (auto err = topic_param(req, topic_name)) return *err;
-    if (!ctx.topics.get_topic(topic_name)) return response::error(503, "EXITING");
+    if (!ensure_topic(ctx, topic_name)) return response::error(503, "EXITING");
     std::vector<broker::message_ptr> msgs;
-    auto err = binary_mode(req) ? parse_binary(ctx, req.body, msgs) : parse_text(ctx, req.body, msgs);
-    if (err) return *err;
+    auto err = parse_mpub_body(req.body, binary_mode(req), ctx.opts.max_body_size,
+                               ctx.opts.max_msg_size, msgs);
+    if (!err.empty()) return response::error(413, err);
     if (msgs.empty()) return response::text(200, "OK");
     return publish(ctx, topic_name, msgs, std::chrono::nanoseconds{0});
 }
@@ -119,22 +89,59 @@ response handle_info(context& ctx) {
                          "\"max_heartbeat_interval\":{},\"max_output_buffer_size\":{},"
                          "\"max_output_buffer_timeout\":{},\"max_deflate_level\":{}}}",
                          nsq_version, http::json_quote(ctx.broadcast_address),
-                         http::json_quote(ctx.hostname), ctx.http_port.load(),
-                         ctx.tcp_port.load(), ctx.start_time, o.max_heartbeat_interval.count(),
-                         o.max_output_buffer_size, o.max_output_buffer_timeout.count(),
-                         o.max_deflate_level));
+                         http::json_quote(ctx.hostname), ctx.http_port.load(), ctx.tcp_port.load(),
+                         ctx.start_time, o.max_heartbeat_interval.count(), o.max_output_buffer_size,
+                         o.max_output_buffer_timeout.count(), o.max_deflate_level));
+}
+
+// NSQ's http_api.Log decorator: "<status> <method> <uri> (<remote>) <elapsed>" at debug level.
+http::middleware request_log(context& ctx) {
+    return [&ctx](request& req, const http::handler& next) {
+        if (!ctx.log->should_log(spdlog::level::debug)) return next(req);
+        auto start = std::chrono::steady_clock::now();
+        response res = next(req);
+        auto elapsed = std::chrono::steady_clock::now() - start;
+        ctx.log->debug("{} {} {}{}{} ({}) {}", res.status, req.method, req.path,
+                       req.raw_query.empty() ? "" : "?", req.raw_query, req.remote_address,
+                       go_duration(elapsed));
+        return res;
+    };
+}
+
+// A handler taking the context, bound into a route handler.
+template <typename F>
+http::handler with(context& ctx, F f) {
+    return [&ctx, f](request& req) { return f(ctx, req); };
 }
 
 }  // namespace
 
 void register_http_api(http::router& r, context& ctx) {
     const auto& o = ctx.opts;
+    r.use(request_log(ctx));
     r.add("GET", "/ping", [](request&) { return response::plain(200, "OK"); });
     r.add("GET", "/info", [&ctx](request&) { return handle_info(ctx); });
-    r.add("POST", "/pub", [&ctx](request& req) { return handle_pub(ctx, req); },
+    r.add("POST", "/pub", with(ctx, handle_pub),
           {static_cast<size_t>(o.max_msg_size), "MSG_TOO_BIG"});
-    r.add("POST", "/mpub", [&ctx](request& req) { return handle_mpub(ctx, req); },
+    r.add("POST", "/mpub", with(ctx, handle_mpub),
           {static_cast<size_t>(o.max_body_size), "BODY_TOO_BIG"});
+    r.add("GET", "/stats", with(ctx, handle_stats));
+
+    r.add("POST", "/topic/create", with(ctx, topic_create));
+    r.add("POST", "/topic/delete", with(ctx, topic_delete));
+    r.add("POST", "/topic/empty", with(ctx, topic_empty));
+    r.add("POST", "/topic/pause", with(ctx, topic_pause));
+    r.add("POST", "/topic/unpause", with(ctx, topic_unpause));
+    r.add("POST", "/channel/create", with(ctx, channel_create));
+    r.add("POST", "/channel/delete", with(ctx, channel_delete));
+    r.add("POST", "/channel/empty", with(ctx, channel_empty));
+    r.add("POST", "/channel/pause", with(ctx, channel_pause));
+    r.add("POST", "/channel/unpause", with(ctx, channel_unpause));
+
+    r.add("GET", "/config/:opt", with(ctx, handle_config_get));
+    // Go reads at most --max-msg-size + 1 bytes and answers 413 INVALID_VALUE beyond the max.
+    r.add("PUT", "/config/:opt", with(ctx, handle_config_put),
+          {static_cast<size_t>(o.max_msg_size), "INVALID_VALUE"});
 }
 
 }  // namespace nsqpp::nsqd

@@ -1,5 +1,7 @@
 #pragma once
-// nsqd's HTTP API as one route table (spec §6). This issue: /ping, /info, /pub, /mpub.
+// nsqd's HTTP API as one route table (spec §6): /ping, /info, /pub, /mpub (here), /stats
+// (http_stats), /topic/* and /channel/* (http_admin), /config/:opt (http_config).
+// The deprecated 0.x endpoints and Go's /debug/pprof are not served (404).
 #include "http/router.h"
 #include "nsqd/context.h"
 

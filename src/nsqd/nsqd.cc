@@ -1,5 +1,7 @@
 #include "nsqd/nsqd.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <boost/asio/as_tuple.hpp>
@@ -7,14 +9,16 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
-
+#include <cerrno>
 #include <chrono>
 #include <condition_variable>
+#include <cstring>
 #include <mutex>
 #include <stdexcept>
 #include <unordered_map>
 
 #include "base/log.h"
+#include "broker/disk_backend.h"
 #include "broker/guid.h"
 #include "http/router.h"
 #include "http/server.h"
@@ -23,6 +27,10 @@
 #include "nsqd/client_connection.h"
 #include "nsqd/context.h"
 #include "nsqd/http_api.h"
+#include "nsqd/lookupd_client.h"
+#include "nsqd/metadata.h"
+#include "nsqd/stats_collector.h"
+#include "wire/names.h"
 
 namespace nsqpp::nsqd {
 namespace asio = boost::asio;
@@ -60,19 +68,54 @@ void validate(const options& o) {
         throw std::runtime_error("AUTH is not implemented yet in nsqpp (--auth-http-address)");
     }
 }
+std::string data_dir(const options& o) { return o.data_path.empty() ? "." : o.data_path; }
+
+// flock on the data directory itself, as nsqd does (one nsqd per data path).
+int lock_data_path(const std::string& dir) {
+    int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0 || ::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        std::string err = std::strerror(errno);
+        if (fd >= 0) ::close(fd);
+        throw std::runtime_error("failed to lock data-path: cannot flock directory " + dir + " - " +
+                                 err + " (possibly in use by another instance of nsqd)");
+    }
+    return fd;
+}
+
+broker::backend_factory disk_backends(const options& o, std::shared_ptr<spdlog::logger> log,
+                                      context** ctx_slot) {
+    broker::disk_backend_config cfg;
+    cfg.data_path = data_dir(o);
+    cfg.max_bytes_per_file = o.max_bytes_per_file;
+    cfg.max_msg_size = o.max_msg_size;
+    cfg.sync_every = o.sync_every;
+    cfg.sync_timeout = o.sync_timeout;
+    cfg.log = std::move(log);
+    cfg.on_write_result = [ctx_slot](const std::string& err) {
+        if (*ctx_slot) (*ctx_slot)->set_health(err);
+    };
+    return [cfg](const std::string& name) { return broker::make_disk_backend(cfg, name); };
+}
 }  // namespace
 
 class nsqd_impl {
-public:
+  public:
     explicit nsqd_impl(options opts)
         : hostname_(os_hostname()),
           node_id_((validate(opts), resolve_node_id(opts, hostname_))),
-          ctx_(std::move(opts), node_id_, base::get_logger("nsqd")),
+          lock_fd_(lock_data_path(data_dir(opts))),
+          ctx_(opts, node_id_, base::get_logger("nsqd"),
+               disk_backends(opts, base::get_logger("nsqd"), &ctx_ptr_)),
           pool_(static_cast<size_t>(std::max<int64_t>(0, ctx_.opts.worker_threads))),
           scan_timer_(pool_.at(0)) {
+        ctx_ptr_ = &ctx_;
         ctx_.hostname = hostname_;
+        ctx_.persist_metadata = [this] { persist_metadata(); };
+        ctx_.collect_stats = [this](const stats_filter& f) { return stats(f); };
         ctx_.broadcast_address =
             ctx_.opts.broadcast_address.empty() ? hostname_ : ctx_.opts.broadcast_address;
+        lookupd_ = std::make_unique<lookupd_client>(ctx_, pool_.at(0).get_executor());
+        lookupd_->install_hooks();
     }
 
     void start() {
@@ -80,9 +123,9 @@ public:
                               std::chrono::system_clock::now().time_since_epoch())
                               .count();
         ctx_.log->info("nsqd v{} (nsqpp) ID: {}", nsq_version, node_id_);
-        tcp_ = std::make_unique<net::tcp_listener>(pool_, [this](asio::ip::tcp::socket s) {
-            accept(std::move(s));
-        });
+        load_metadata_and_start_topics();
+        tcp_ = std::make_unique<net::tcp_listener>(
+            pool_, [this](asio::ip::tcp::socket s) { accept(std::move(s)); });
         uint16_t tcp_port = tcp_->listen(ctx_.opts.tcp_address);
         ctx_.tcp_port = tcp_port;
         ctx_.log->info("TCP: listening on {}", bound_address(ctx_.opts.tcp_address, tcp_port));
@@ -102,6 +145,7 @@ public:
         }
         tcp_->start();
         if (http_) http_->start();
+        lookupd_->start();  // ports known: IDENTIFY can announce them
         asio::co_spawn(pool_.at(0), scan_loop(this), asio::detached);
         pool_.start();
         started_ = true;
@@ -115,11 +159,15 @@ public:
             close_all_clients();
             if (http_) http_->stop();
             asio::post(pool_.at(0), [this] { scan_timer_.cancel(); });
+            lookupd_->stop();  // connections just close (no UNREGISTER), as NSQ does
             wait_for_clients(std::chrono::seconds(5));
             pool_.join(std::chrono::milliseconds(5000));
             http_.reset();
         }
-        ctx_.topics.close_all();
+        persist_metadata();
+        ctx_.topics.close_all();  // memory, in-flight and deferred messages to disk
+        if (lock_fd_ >= 0) ::close(lock_fd_);
+        lock_fd_ = -1;
         {
             std::lock_guard lock(stop_mu_);
             stopped_ = true;
@@ -134,7 +182,48 @@ public:
 
     context& ctx() { return ctx_; }
 
-private:
+  private:
+    void load_metadata_and_start_topics() {
+        auto topics = load_metadata(ctx_.opts.data_path);
+        std::vector<std::shared_ptr<broker::topic>> loaded;
+        for (const auto& tm : topics) {
+            if (!wire::is_valid_topic_name(tm.name) || wire::is_ephemeral(tm.name)) {
+                ctx_.log->warn("skipping creation of invalid topic {}", tm.name);
+                continue;
+            }
+            auto t = ctx_.topics.get_topic(tm.name, nullptr, false);
+            for (const auto& cm : tm.channels) {
+                if (!wire::is_valid_channel_name(cm.name) || wire::is_ephemeral(cm.name)) {
+                    ctx_.log->warn("skipping creation of invalid channel {}", cm.name);
+                    continue;
+                }
+                auto ch = t->get_channel(cm.name);
+                if (cm.paused) ch->pause();
+            }
+            if (tm.paused) t->pause();
+            loaded.push_back(std::move(t));
+        }
+        for (auto& t : loaded) t->start();
+        persist_metadata();
+    }
+
+    void persist_metadata() {
+        std::lock_guard lock(metadata_mu_);
+        auto err = save_metadata(ctx_.opts.data_path, snapshot_metadata(ctx_.topics));
+        if (!err.empty()) ctx_.log->error("failed to persist metadata - {}", err);
+    }
+
+    nsqd_stats stats(const stats_filter& filter) {
+        std::vector<client_connection::snapshot_t> snaps;
+        {
+            std::lock_guard lock(clients_mu_);
+            for (auto& [id, weak] : clients_) {
+                if (auto c = weak.lock()) snaps.push_back(c->snapshot());
+            }
+        }
+        return collect_stats(ctx_, snaps, filter);
+    }
+
     void accept(asio::ip::tcp::socket socket) {
         uint64_t id = next_client_id_.fetch_add(1) + 1;
         auto conn = std::make_shared<client_connection>(std::move(socket), ctx_, id,
@@ -180,12 +269,16 @@ private:
 
     std::string hostname_;
     int64_t node_id_;
+    int lock_fd_;
+    context* ctx_ptr_ = nullptr;  // for the backends' health callback (set once ctx_ exists)
+    std::mutex metadata_mu_;
     context ctx_;
     net::worker_pool pool_;
     asio::steady_timer scan_timer_;
     std::unique_ptr<net::tcp_listener> tcp_;
     http::router router_;
     std::unique_ptr<http::server> http_;
+    std::unique_ptr<lookupd_client> lookupd_;  // after pool_: destroyed before the workers
 
     std::mutex clients_mu_;
     std::condition_variable clients_cv_;

@@ -10,7 +10,7 @@ namespace nsqpp::nsqd {
 class nsqd_impl;
 
 class nsqd {
-public:
+  public:
     explicit nsqd(options opts);
     ~nsqd();
     nsqd(const nsqd&) = delete;
@@ -28,7 +28,7 @@ public:
     uint16_t http_port() const;  // 0 when HTTP is disabled
     const options& opts() const;
 
-private:
+  private:
     std::unique_ptr<nsqd_impl> impl_;
 };
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "broker/message.h"
+#include "nsqd/topics.h"
 #include "wire/endian.h"
 #include "wire/frame.h"
 #include "wire/identify.h"
@@ -79,12 +80,19 @@ std::shared_ptr<broker::topic> topic_for_publish(call& k, const std::string& nam
     if (k.c.pub_topic && k.c.pub_topic->name() == name && !k.c.pub_topic->exiting()) {
         return k.c.pub_topic;
     }
-    k.c.pub_topic = k.ctx.topics.get_topic(name);
+    k.c.pub_topic = ensure_topic(k.ctx, name);
     return k.c.pub_topic;
 }
 
 std::string publish_failure(broker::publish_error e) {
-    return e == broker::publish_error::exiting ? "exiting" : "mem-queue-size reached (disk queue not implemented)";
+    switch (e) {
+        case broker::publish_error::exiting:
+            return "exiting";
+        case broker::publish_error::full:
+            return "mem-queue-size reached (no disk queue)";
+        default:
+            return "disk write failed";
+    }
 }
 
 // ---- IDENTIFY / AUTH ------------------------------------------------------------------
@@ -147,6 +155,7 @@ outcome cmd_identify(call& k) {
     auto parsed = wire::parse_identify(k.body.substr(4, *len), limits);
     if (!parsed.data) return fatal_error(k.c, "E_BAD_BODY IDENTIFY " + parsed.error);
     apply_identify(k.c, *parsed.data);
+    k.c.publish_info();
     if (!parsed.data->feature_negotiation) {
         send_response(k.c, "OK");
     } else {
@@ -157,14 +166,16 @@ outcome cmd_identify(call& k) {
 
 outcome cmd_auth(call& k) {
     if (k.c.state != client_state::init) return invalid_state(k);
-    if (k.params.size() != 1) return fatal_error(k.c, "E_INVALID AUTH invalid number of parameters");
+    if (k.params.size() != 1)
+        return fatal_error(k.c, "E_INVALID AUTH invalid number of parameters");
     auto len = read_i32(k.body, 0);
     if (!len) return need(k, 4, "E_BAD_BODY AUTH failed to read body size");
     if (*len > k.ctx.opts.max_body_size) {
         return fatal_error(k.c, fmt::format("E_BAD_BODY AUTH body too big {} > {}", *len,
                                             k.ctx.opts.max_body_size));
     }
-    if (*len <= 0) return fatal_error(k.c, fmt::format("E_BAD_BODY AUTH invalid body size {}", *len));
+    if (*len <= 0)
+        return fatal_error(k.c, fmt::format("E_BAD_BODY AUTH invalid body size {}", *len));
     size_t total = 4 + static_cast<size_t>(*len);
     if (k.body.size() < total) return need(k, total, "E_BAD_BODY AUTH failed to read body");
     return fatal_error(k.c, "E_AUTH_DISABLED AUTH disabled");
@@ -177,7 +188,8 @@ outcome cmd_sub(call& k) {
     if (k.c.heartbeat_interval.count() == 0) {
         return fatal_error(k.c, "E_INVALID cannot SUB with heartbeats disabled");
     }
-    if (k.params.size() < 3) return fatal_error(k.c, "E_INVALID SUB insufficient number of parameters");
+    if (k.params.size() < 3)
+        return fatal_error(k.c, "E_INVALID SUB insufficient number of parameters");
     std::string topic_name(k.params[1]);
     std::string channel_name(k.params[2]);
     if (!wire::is_valid_topic_name(topic_name)) {
@@ -190,21 +202,27 @@ outcome cmd_sub(call& k) {
     }
     // An ephemeral topic/channel may be deleted between lookup and subscribe: retry once.
     for (int attempt = 0; attempt < 2; ++attempt) {
-        auto t = k.ctx.topics.get_topic(topic_name);
+        auto t = ensure_topic(k.ctx, topic_name);
         if (!t) return fatal_error(k.c, "E_SUB_FAILED SUB failed exiting");
-        auto ch = t->get_channel(channel_name);
+        auto ch = ensure_channel(k.ctx, *t, channel_name);
         auto err = ch->add_consumer(k.c.id, k.c.self, k.ctx.opts.max_channel_consumers);
         if (err == broker::subscribe_error::too_many) {
-            return fatal_error(k.c, fmt::format("E_SUB_FAILED SUB failed consumers for {}:{} "
-                                                "exceeds limit of {}",
-                                                topic_name, channel_name,
-                                                k.ctx.opts.max_channel_consumers));
+            return fatal_error(
+                k.c, fmt::format("E_SUB_FAILED SUB failed consumers for {}:{} "
+                                 "exceeds limit of {}",
+                                 topic_name, channel_name, k.ctx.opts.max_channel_consumers));
         }
         if (err == broker::subscribe_error::none) {
             k.c.sub_topic = std::move(t);
             k.c.sub_channel = std::move(ch);
             k.c.state = client_state::subscribed;
             k.c.ready_count = 0;
+            {
+                std::lock_guard lock(k.c.info_mu);
+                k.c.info.topic = topic_name;
+                k.c.info.channel = channel_name;
+            }
+            k.c.publish_info();
             send_response(k.c, "OK");
             return outcome::ok();
         }
@@ -222,8 +240,8 @@ outcome cmd_rdy(call& k) {
     if (k.params.size() > 1) {
         auto v = wire::parse_decimal_digits_wrapping(k.params[1]);
         if (!v) {
-            return fatal_error(k.c, fmt::format("E_INVALID RDY could not parse count {}",
-                                                k.params[1]));
+            return fatal_error(k.c,
+                               fmt::format("E_INVALID RDY could not parse count {}", k.params[1]));
         }
         count = static_cast<int64_t>(*v);
     }
@@ -233,6 +251,7 @@ outcome cmd_rdy(call& k) {
     }
     k.c.ready_count = count;
     k.c.delivery_changed = true;
+    k.c.publish_info();
     return outcome::ok();
 }
 
@@ -242,10 +261,14 @@ bool can_ack(const client_v2& c) {
 
 std::string_view ack_reason(broker::ack_error e) {
     switch (e) {
-        case broker::ack_error::not_in_flight: return "ID not in flight";
-        case broker::ack_error::not_owner: return "client does not own message";
-        case broker::ack_error::exiting: return "exiting";
-        case broker::ack_error::none: break;
+        case broker::ack_error::not_in_flight:
+            return "ID not in flight";
+        case broker::ack_error::not_owner:
+            return "client does not own message";
+        case broker::ack_error::exiting:
+            return "exiting";
+        case broker::ack_error::none:
+            break;
     }
     return "";
 }
@@ -257,8 +280,8 @@ outcome cmd_fin(call& k) {
     auto mid = to_message_id(k.params[1]);
     auto err = mid ? k.c.sub_channel->finish(k.c.id, *mid) : broker::ack_error::not_in_flight;
     if (err != broker::ack_error::none) {
-        return soft_error(k.c, fmt::format("E_FIN_FAILED FIN {} failed {}", k.params[1],
-                                           ack_reason(err)));
+        return soft_error(
+            k.c, fmt::format("E_FIN_FAILED FIN {} failed {}", k.params[1], ack_reason(err)));
     }
     ++k.c.message_count;
     k.c.delivery_changed = true;
@@ -271,8 +294,8 @@ outcome cmd_req(call& k) {
     if (!valid_message_id(k.params[1])) return fatal_error(k.c, "E_INVALID invalid message ID");
     auto ms = wire::parse_decimal_digits_wrapping(k.params[2]);
     if (!ms) {
-        return fatal_error(k.c, fmt::format("E_INVALID REQ could not parse timeout {}",
-                                            k.params[2]));
+        return fatal_error(k.c,
+                           fmt::format("E_INVALID REQ could not parse timeout {}", k.params[2]));
     }
     // Above --max-req-timeout is clamped, not refused (NSQ logs it).
     const auto max_ms = static_cast<uint64_t>(to_ms(k.ctx.opts.max_req_timeout));
@@ -281,8 +304,8 @@ outcome cmd_req(call& k) {
     auto err = mid ? k.c.sub_channel->requeue(k.c.id, *mid, delay, k.now)
                    : broker::ack_error::not_in_flight;
     if (err != broker::ack_error::none) {
-        return soft_error(k.c, fmt::format("E_REQ_FAILED REQ {} failed {}", k.params[1],
-                                           ack_reason(err)));
+        return soft_error(
+            k.c, fmt::format("E_REQ_FAILED REQ {} failed {}", k.params[1], ack_reason(err)));
     }
     k.c.delivery_changed = true;
     return outcome::ok();
@@ -290,15 +313,16 @@ outcome cmd_req(call& k) {
 
 outcome cmd_touch(call& k) {
     if (!can_ack(k.c)) return invalid_state(k);
-    if (k.params.size() < 2) return fatal_error(k.c, "E_INVALID TOUCH insufficient number of params");
+    if (k.params.size() < 2)
+        return fatal_error(k.c, "E_INVALID TOUCH insufficient number of params");
     if (!valid_message_id(k.params[1])) return fatal_error(k.c, "E_INVALID invalid message ID");
     auto mid = to_message_id(k.params[1]);
     auto err = mid ? k.c.sub_channel->touch(k.c.id, *mid, k.now, k.c.msg_timeout,
                                             k.ctx.opts.max_msg_timeout)
                    : broker::ack_error::not_in_flight;
     if (err != broker::ack_error::none) {
-        return soft_error(k.c, fmt::format("E_TOUCH_FAILED TOUCH {} failed {}", k.params[1],
-                                           ack_reason(err)));
+        return soft_error(
+            k.c, fmt::format("E_TOUCH_FAILED TOUCH {} failed {}", k.params[1], ack_reason(err)));
     }
     return outcome::ok();
 }
@@ -307,6 +331,7 @@ outcome cmd_cls(call& k) {
     if (k.c.state != client_state::subscribed) return invalid_state(k);
     k.c.ready_count = 0;
     k.c.state = client_state::closing;
+    k.c.publish_info();
     send_response(k.c, "CLOSE_WAIT");
     return outcome::ok();
 }
@@ -318,10 +343,11 @@ outcome cmd_nop(call&) { return outcome::ok(); }
 // Reads one length-prefixed message body for PUB/DPUB (checks in NSQ's order).
 outcome read_single_body(call& k, std::string_view cmd, std::string_view& body) {
     auto len = read_i32(k.body, 0);
-    if (!len) return need(k, 4, fmt::format("E_BAD_MESSAGE {} failed to read message body size", cmd));
+    if (!len)
+        return need(k, 4, fmt::format("E_BAD_MESSAGE {} failed to read message body size", cmd));
     if (*len <= 0) {
-        return fatal_error(k.c, fmt::format("E_BAD_MESSAGE {} invalid message body size {}", cmd,
-                                            *len));
+        return fatal_error(k.c,
+                           fmt::format("E_BAD_MESSAGE {} invalid message body size {}", cmd, *len));
     }
     if (*len > k.ctx.opts.max_msg_size) {
         return fatal_error(k.c, fmt::format("E_BAD_MESSAGE {} message too big {} > {}", cmd, *len,
@@ -341,15 +367,17 @@ outcome publish_one(call& k, std::string_view cmd, const std::string& topic_name
     broker::message_ptr msgs[1] = {broker::message::create(body)};
     auto err = t ? t->publish(msgs, defer) : broker::publish_error::exiting;
     if (err != broker::publish_error::none) {
-        return fatal_error(k.c, fmt::format("E_{}_FAILED {} failed {}", cmd, cmd,
-                                            publish_failure(err)));
+        return fatal_error(k.c,
+                           fmt::format("E_{}_FAILED {} failed {}", cmd, cmd, publish_failure(err)));
     }
+    k.c.count_published(topic_name, 1);
     send_response(k.c, "OK");
     return outcome::ok(consumed);
 }
 
 outcome cmd_pub(call& k) {
-    if (k.params.size() < 2) return fatal_error(k.c, "E_INVALID PUB insufficient number of parameters");
+    if (k.params.size() < 2)
+        return fatal_error(k.c, "E_INVALID PUB insufficient number of parameters");
     std::string topic_name(k.params[1]);
     if (!wire::is_valid_topic_name(topic_name)) {
         return fatal_error(k.c, fmt::format("E_BAD_TOPIC PUB topic name {} is not valid",
@@ -362,7 +390,8 @@ outcome cmd_pub(call& k) {
 }
 
 outcome cmd_dpub(call& k) {
-    if (k.params.size() < 3) return fatal_error(k.c, "E_INVALID DPUB insufficient number of parameters");
+    if (k.params.size() < 3)
+        return fatal_error(k.c, "E_INVALID DPUB insufficient number of parameters");
     std::string topic_name(k.params[1]);
     if (!wire::is_valid_topic_name(topic_name)) {
         return fatal_error(k.c, fmt::format("E_BAD_TOPIC DPUB topic name {} is not valid",
@@ -370,14 +399,14 @@ outcome cmd_dpub(call& k) {
     }
     auto ms = wire::parse_decimal_digits_wrapping(k.params[2]);
     if (!ms) {
-        return fatal_error(k.c, fmt::format("E_INVALID DPUB could not parse timeout {}",
-                                            k.params[2]));
+        return fatal_error(k.c,
+                           fmt::format("E_INVALID DPUB could not parse timeout {}", k.params[2]));
     }
     const uint64_t defer_ms = *ms;
     const auto max_ms = static_cast<uint64_t>(to_ms(k.ctx.opts.max_req_timeout));
     if (defer_ms > max_ms) {
-        return fatal_error(k.c, fmt::format("E_INVALID DPUB timeout {} out of range 0-{}",
-                                            defer_ms, max_ms));
+        return fatal_error(
+            k.c, fmt::format("E_INVALID DPUB timeout {} out of range 0-{}", defer_ms, max_ms));
     }
     std::string_view body;
     auto r = read_single_body(k, "DPUB", body);
@@ -394,8 +423,9 @@ outcome cmd_mpub(call& k) {
     }
     std::string topic_name(k.params[1]);
     if (!wire::is_valid_topic_name(topic_name)) {
-        return fatal_error(k.c, fmt::format("E_BAD_TOPIC E_BAD_TOPIC MPUB topic name {} is not valid",
-                                            wire::go_quote(topic_name)));
+        return fatal_error(k.c,
+                           fmt::format("E_BAD_TOPIC E_BAD_TOPIC MPUB topic name {} is not valid",
+                                       wire::go_quote(topic_name)));
     }
     auto t = topic_for_publish(k, topic_name);  // created even if the body turns out invalid
     const auto& o = k.ctx.opts;
@@ -405,8 +435,8 @@ outcome cmd_mpub(call& k) {
         return fatal_error(k.c, fmt::format("E_BAD_BODY MPUB invalid body size {}", *body_len));
     }
     if (*body_len > o.max_body_size) {
-        return fatal_error(k.c, fmt::format("E_BAD_BODY MPUB body too big {} > {}", *body_len,
-                                            o.max_body_size));
+        return fatal_error(
+            k.c, fmt::format("E_BAD_BODY MPUB body too big {} > {}", *body_len, o.max_body_size));
     }
     auto count = read_i32(k.body, 4);
     if (!count) return need(k, 8, "E_BAD_BODY MPUB failed to read message count");
@@ -422,15 +452,16 @@ outcome cmd_mpub(call& k) {
                         fmt::format("E_BAD_MESSAGE MPUB failed to read message({}) body size", i));
         }
         if (*size <= 0) {
-            return fatal_error(k.c, fmt::format("E_BAD_MESSAGE MPUB invalid message({}) body size {}",
-                                                i, *size));
+            return fatal_error(
+                k.c, fmt::format("E_BAD_MESSAGE MPUB invalid message({}) body size {}", i, *size));
         }
         if (*size > o.max_msg_size) {
             return fatal_error(k.c, fmt::format("E_BAD_MESSAGE MPUB message too big {} > {}", *size,
                                                 o.max_msg_size));
         }
         pos += 4 + static_cast<size_t>(*size);
-        if (k.body.size() < pos) return need(k, pos, "E_BAD_MESSAGE MPUB failed to read message body");
+        if (k.body.size() < pos)
+            return need(k, pos, "E_BAD_MESSAGE MPUB failed to read message body");
     }
     std::vector<broker::message_ptr> msgs;
     msgs.reserve(static_cast<size_t>(*count));
@@ -443,6 +474,7 @@ outcome cmd_mpub(call& k) {
     if (err != broker::publish_error::none) {
         return fatal_error(k.c, "E_MPUB_FAILED MPUB failed " + publish_failure(err));
     }
+    k.c.count_published(topic_name, msgs.size());
     send_response(k.c, "OK");
     return outcome::ok(pos);
 }
@@ -451,10 +483,9 @@ using handler_fn = outcome (*)(call&);
 
 const std::unordered_map<std::string_view, handler_fn>& command_table() {
     static const std::unordered_map<std::string_view, handler_fn> table = {
-        {"IDENTIFY", cmd_identify}, {"AUTH", cmd_auth}, {"SUB", cmd_sub},
-        {"RDY", cmd_rdy},           {"FIN", cmd_fin},   {"REQ", cmd_req},
-        {"TOUCH", cmd_touch},       {"CLS", cmd_cls},   {"NOP", cmd_nop},
-        {"PUB", cmd_pub},           {"MPUB", cmd_mpub}, {"DPUB", cmd_dpub},
+        {"IDENTIFY", cmd_identify}, {"AUTH", cmd_auth}, {"SUB", cmd_sub},     {"RDY", cmd_rdy},
+        {"FIN", cmd_fin},           {"REQ", cmd_req},   {"TOUCH", cmd_touch}, {"CLS", cmd_cls},
+        {"NOP", cmd_nop},           {"PUB", cmd_pub},   {"MPUB", cmd_mpub},   {"DPUB", cmd_dpub},
     };
     return table;
 }
@@ -483,9 +514,8 @@ std::string identify_response_json(const context& ctx, const client_v2& c) {
         "\"tls_v1\":false,\"deflate\":false,\"deflate_level\":{},\"max_deflate_level\":{},"
         "\"snappy\":false,\"sample_rate\":{},\"auth_required\":false,\"output_buffer_size\":{},"
         "\"output_buffer_timeout\":{}}}",
-        o.max_rdy_count, nsq_version, to_ms(o.max_msg_timeout), to_ms(c.msg_timeout),
-        deflate_level, o.max_deflate_level, c.sample_rate, c.output_buffer_size,
-        to_ms(c.output_buffer_timeout));
+        o.max_rdy_count, nsq_version, to_ms(o.max_msg_timeout), to_ms(c.msg_timeout), deflate_level,
+        o.max_deflate_level, c.sample_rate, c.output_buffer_size, to_ms(c.output_buffer_timeout));
 }
 
 void init_client(const context& ctx, client_v2& client) {
@@ -537,8 +567,7 @@ void unsubscribe(context& ctx, client_v2& client) {
     if (!client.sub_channel) return;
     bool last_ephemeral = client.sub_channel->remove_consumer(client.id);
     if (last_ephemeral) {
-        client.sub_topic->delete_channel(client.sub_channel->name());
-        ctx.topics.delete_if_unused_ephemeral(client.sub_topic);
+        remove_channel(ctx, client.sub_topic, client.sub_channel->name());
     }
     client.sub_channel.reset();
     client.sub_topic.reset();

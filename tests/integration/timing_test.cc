@@ -295,5 +295,30 @@ TEST_F(timing, message_timestamp_is_publish_time_not_delivery_time) {
     EXPECT_LE(m->timestamp, after);
 }
 
+// §2.7 write deadline: a consumer that keeps sending NOPs (so the read deadline never fires)
+// but stops reading is closed once a write has been stalled for a heartbeat interval.
+TEST_F(timing, consumer_that_stops_reading_is_closed_by_the_write_deadline) {
+    raw_client c = sub("stall", "c", 100, hb_1s);
+    std::vector<std::string> big(20, std::string(500 * 1024, 'x'));  // 10 MB: fills the buffers
+    for (int i = 0; i < 5; ++i) {
+        ASSERT_TRUE(
+            mpub("stall", std::vector<std::string>(big.begin() + i * 4, big.begin() + i * 4 + 4)));
+    }
+    auto clients = [&] {
+        auto r = http_get("/stats?format=json&topic=stall");
+        auto pos = r.body.find("\"client_count\":");
+        return pos == std::string::npos ? -1 : std::atoi(r.body.c_str() + pos + 15);
+    };
+    EXPECT_EQ(clients(), 1);
+    auto deadline = steady::now() + 6s;
+    int count = 1;
+    while (steady::now() < deadline && count != 0) {
+        c.try_send(cmd("NOP"));  // keeps the read deadline away; fails once nsqd has closed
+        std::this_thread::sleep_for(300ms);
+        count = clients();
+    }
+    EXPECT_EQ(count, 0) << "the stalled consumer is still connected";
+}
+
 }  // namespace
 }  // namespace nsqpp::test

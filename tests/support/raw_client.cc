@@ -112,6 +112,16 @@ void raw_client::shutdown_write() {
 
 void raw_client::send_magic() { send("  V2"); }
 
+bool raw_client::try_send(std::string_view bytes) {
+    while (fd_ >= 0 && !bytes.empty()) {
+        ssize_t n = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return false;
+        bytes.remove_prefix(static_cast<size_t>(n));
+    }
+    return fd_ >= 0;
+}
+
 bool raw_client::send(std::string_view bytes) {
     if (fd_ < 0) {
         ADD_FAILURE() << "send on a closed raw_client";

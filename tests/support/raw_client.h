@@ -67,6 +67,8 @@ class raw_client {
     void send_magic();  // "  V2"
     // Writes every byte (records a gtest failure when the write fails).
     bool send(std::string_view bytes);
+    // Like send, but a failure (the peer closed) is only returned, not a test failure.
+    bool try_send(std::string_view bytes);
 
     // Next frame within `timeout`, skipping `_heartbeat_` responses unless `heartbeats`.
     // nullopt on timeout, EOF or error.

@@ -40,11 +40,18 @@ temp_dirs& dirs() {
 
 }  // namespace
 
+std::string make_temp_dir() { return dirs().make(); }
+
 std::unique_ptr<nsqd::nsqd> start_nsqd(nsqd::options opts, int workers) {
+    return start_nsqd_in(dirs().make(), std::move(opts), workers);
+}
+
+std::unique_ptr<nsqd::nsqd> start_nsqd_in(const std::string& data_path, nsqd::options opts,
+                                          int workers) {
     opts.tcp_address = "127.0.0.1:0";
     opts.http_address = "127.0.0.1:0";
     opts.https_address = "";
-    opts.data_path = dirs().make();
+    opts.data_path = data_path;
     opts.worker_threads = workers;
     auto d = std::make_unique<nsqd::nsqd>(std::move(opts));
     d->start();

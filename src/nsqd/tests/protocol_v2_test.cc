@@ -72,7 +72,8 @@ struct session {
         std::string_view out = client.out;
         size_t consumed = 0;
         while (auto f = wire::decode_frame(out, consumed)) {
-            frames.push_back(std::to_string(static_cast<int>(f->type)) + ":" + std::string(f->data));
+            frames.push_back(std::to_string(static_cast<int>(f->type)) + ":" +
+                             std::string(f->data));
             out.remove_prefix(consumed);
         }
         client.out.clear();
@@ -81,13 +82,14 @@ struct session {
 };
 
 TEST(protocol_v2, same_replies_whatever_the_split) {
-    std::string input = with_body("PUB t1", "hello") + mpub("t1", {"a", "bc", "def"}) +
-                        "NOP\r\n" + with_body("DPUB t1 1000", "later") +
+    std::string input = with_body("PUB t1", "hello") + mpub("t1", {"a", "bc", "def"}) + "NOP\r\n" +
+                        with_body("DPUB t1 1000", "later") +
                         with_body("IDENTIFY", R"({"client_id":"x","feature_negotiation":false})") +
                         "SUB t1 ch\nRDY 5\nFIN 0123456789abcdef\nCLS\n";
-    std::vector<std::string> expected = {"0:OK", "0:OK", "0:OK", "0:OK", "0:OK",
-                                         "1:E_FIN_FAILED FIN 0123456789abcdef failed ID not in flight",
-                                         "0:CLOSE_WAIT"};
+    std::vector<std::string> expected = {
+        "0:OK",        "0:OK", "0:OK",
+        "0:OK",        "0:OK", "1:E_FIN_FAILED FIN 0123456789abcdef failed ID not in flight",
+        "0:CLOSE_WAIT"};
     for (size_t chunk = 1; chunk <= input.size(); ++chunk) {
         session s;
         bool closed = false;
@@ -140,7 +142,8 @@ TEST(protocol_v2, mpub_ignores_declared_body_length_beyond_messages) {
 
 TEST(protocol_v2, identify_with_negotiation_replies_json_in_nsq_key_order) {
     session s;
-    auto frames = s.feed(with_body("IDENTIFY", R"({"feature_negotiation":true,"msg_timeout":5000})"), 9);
+    auto frames =
+        s.feed(with_body("IDENTIFY", R"({"feature_negotiation":true,"msg_timeout":5000})"), 9);
     ASSERT_EQ(frames.size(), 1u);
     EXPECT_EQ(frames[0],
               "0:{\"max_rdy_count\":2500,\"version\":\"1.3.0\",\"max_msg_timeout\":900000,"
