@@ -43,3 +43,12 @@ fmt:
 
 clean:
 	rm -rf build
+
+# Durable mode crash suites, long run (tests/crash; docs/durability.md). CRASH_CYCLES (default
+# 50) cycles per suite; CRASH_SEED to replay a failure.
+.PHONY: crash-long
+crash-long: setup
+	@cmake --preset release >/dev/null
+	@cmake --build --preset release -j $(JOBS) --target crash_kill9_tests crash_power_loss_tests crash_corruption_tests
+	@export CRASH_CYCLES=$${CRASH_CYCLES:-50}; set -e; for t in crash_kill9_tests crash_power_loss_tests crash_corruption_tests; do \
+	  if [ -x build/release/tests/crash/$$t ]; then build/release/tests/crash/$$t; fi; done

@@ -211,9 +211,11 @@ if [[ $mixed_sent != "$mixed_got" ]]; then
   problem "PUB+SUB: $mixed_sent messages acknowledged but $mixed_got consumed"
 fi
 
-log "latency: PUB at $LATENCY_RATE msgs/s for $LATENCY_DURATION, one consumer (RDY 2500)"
+# The consumer turns output buffering off (IDENTIFY output_buffer_timeout -1): with NSQ's
+# default (250 ms) a consumer holding RDY credit gets messages up to 250 ms late by design.
+log "latency: PUB at $LATENCY_RATE msgs/s for $LATENCY_DURATION, one consumer (RDY 2500, output buffering off)"
 run latency "$LAT" --nsqd-tcp-address="$TCP_ADDR" --topic=bench_latency --rate="$LATENCY_RATE" \
-  --duration="$LATENCY_DURATION" --warmup=1s
+  --duration="$LATENCY_DURATION" --warmup=1s --output-buffer-timeout=-1
 LATENCY=$(grep '^latency:' "$RESULTS/latency.log" | head -1 | sed 's/^latency: //')
 stop_nsqd
 

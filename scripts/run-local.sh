@@ -12,14 +12,21 @@ trap cleanup EXIT INT TERM
 "$BIN/nsqlookupd/nsqlookupd" --tcp-address=127.0.0.1:4160 --http-address=127.0.0.1:4161 &
 pids+=($!)
 "$BIN/nsqd/nsqd" --tcp-address=127.0.0.1:4150 --http-address=127.0.0.1:4151 \
-  --data-path="$DATA/nsqd" --lookupd-tcp-address=127.0.0.1:4160 &
+  --https-address= --data-path="$DATA/nsqd" --lookupd-tcp-address=127.0.0.1:4160 &
 pids+=($!)
+ADMIN=""
+if [[ -x $BIN/nsqadmin/nsqadmin ]]; then
+  "$BIN/nsqadmin/nsqadmin" --http-address=127.0.0.1:4171 --lookupd-http-address=127.0.0.1:4161 &
+  pids+=($!)
+  ADMIN="  nsqadmin    HTTP http://127.0.0.1:4171   (web UI and /api)"
+fi
 sleep 0.5
 cat <<MSG
 
 nsqpp is running:
   nsqlookupd  TCP 127.0.0.1:4160   HTTP http://127.0.0.1:4161
   nsqd        TCP 127.0.0.1:4150   HTTP http://127.0.0.1:4151   (data: $DATA/nsqd)
+$ADMIN
 
 Try it:
   curl -d 'hello' 'http://127.0.0.1:4151/pub?topic=test'

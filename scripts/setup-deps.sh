@@ -9,6 +9,7 @@ PKGS=(
   libboost1.81-dev libboost-json1.81-dev libboost-program-options1.81-dev libboost-system1.81-dev
   libtomlplusplus-dev libspdlog-dev libfmt-dev libsnappy-dev zlib1g-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev libjemalloc-dev nodejs npm openssl wrk
+  prometheus nginx-light chromium
 )
 
 missing=()
@@ -30,12 +31,15 @@ else
   echo "[setup] Debian packages present"
 fi
 
-# npm modules for interop tests (nsqjs), installed from the lock file into tests/e2e/node_modules.
-if [ -f tests/e2e/package.json ]; then
-  if [ ! -d tests/e2e/node_modules/nsqjs ]; then
-    echo "[setup] installing npm modules for interop tests"
-    (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error >/dev/null 2>&1 || npm install --no-audit --no-fund --loglevel=error >/dev/null)
+# npm modules, each folder from its lock file: interop tests (nsqjs), the nsqadmin web UI's
+# build and its browser tests. Re-installed when package-lock.json is newer than node_modules.
+for dir in tests/e2e web/nsqadmin tests/browser; do
+  [ -f "$dir/package-lock.json" ] || continue
+  stamp="$dir/node_modules/.package-lock.json"
+  if [ ! -f "$stamp" ] || [ "$dir/package-lock.json" -nt "$stamp" ]; then
+    echo "[setup] installing npm modules in $dir"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
   else
-    echo "[setup] npm modules present"
+    echo "[setup] npm modules present in $dir"
   fi
-fi
+done

@@ -29,6 +29,7 @@ struct job {
     uint64_t batch = 0;   // messages per command
     uint64_t quota = 0;   // messages this connection publishes (UINT64_MAX: until stopped)
     uint64_t max_outstanding = 0;
+    nb::transport_options transport;
 };
 
 void note_max(std::atomic<int64_t>& a, int64_t v) {
@@ -39,6 +40,7 @@ void note_max(std::atomic<int64_t>& a, int64_t v) {
 
 void run_connection(const job& j, shared_state& st, int index) {
     nb::connection c(j.address);
+    if (j.transport.any()) c.negotiate(j.transport);
     std::string burst;
     for (uint64_t i = 0; i < j.max_outstanding; ++i) burst += j.command;
     st.ready.fetch_add(1);
@@ -107,6 +109,7 @@ nb::flags make_flags(int argc, char** argv) {
         .add("messages", "0", "publish exactly this many messages in total (rounded up to batches)")
         .add("max-outstanding", "0",
              "un-acknowledged commands per connection (0 = 16 for MPUB, 256 for PUB)");
+    nb::add_transport_flags(fl);
     fl.parse(argc, argv, "publish throughput benchmark (raw NSQ V2 protocol)");
     if (fl.i64("size") <= 0 || fl.i64("batch-size") <= 0 || fl.i64("connections") <= 0 ||
         fl.i64("messages") < 0) {
@@ -130,6 +133,7 @@ std::vector<job> make_jobs(const nb::flags& fl) {
         nb::append_mpub(j.command, fl.str("topic"), std::vector<std::string>(batch, body));
     }
     j.batch = batch;
+    j.transport = nb::transport_from_flags(fl);
     j.max_outstanding =
         fl.i64("max-outstanding") > 0 ? fl.i64("max-outstanding") : (batch == 1 ? 256 : 16);
     j.quota = UINT64_MAX;

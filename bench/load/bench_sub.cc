@@ -26,9 +26,10 @@ struct shared_state {
 
 struct job {
     std::string address;
-    std::string identify;  // IDENTIFY command or empty
-    std::string sub;       // SUB command
-    std::string rdy;       // RDY command
+    std::string identify;  // IDENTIFY JSON or empty
+    nb::transport_options transport;
+    std::string sub;  // SUB command
+    std::string rdy;  // RDY command
 };
 
 void note_max(std::atomic<int64_t>& a, int64_t v) {
@@ -39,7 +40,13 @@ void note_max(std::atomic<int64_t>& a, int64_t v) {
 
 void run_connection(const job& j, shared_state& st, int index) {
     nb::connection c(j.address);
-    if (!j.identify.empty()) c.request(j.identify, "IDENTIFY");
+    if (j.transport.any()) {
+        c.negotiate(j.transport, j.identify.empty() ? "{}" : j.identify);
+    } else if (!j.identify.empty()) {
+        std::string cmd;
+        nb::append_identify(cmd, j.identify);
+        c.request(cmd, "IDENTIFY");
+    }
     c.request(j.sub, "SUB");
     st.ready.fetch_add(1);
     while (!st.go.load()) std::this_thread::yield();
@@ -104,6 +111,7 @@ nb::flags make_flags(int argc, char** argv) {
         .add("idle-timeout", "5s", "stop when no message arrives for this long (0 = never)")
         .add("output-buffer-size", "0", "IDENTIFY output_buffer_size (0 = don't send IDENTIFY)")
         .add("output-buffer-timeout", "0", "IDENTIFY output_buffer_timeout in ms (0 = default)");
+    nb::add_transport_flags(fl);
     fl.parse(argc, argv, "consume throughput benchmark (raw NSQ V2 protocol)");
     if (fl.i64("connections") <= 0 || fl.i64("messages") < 0) {
         std::fprintf(stderr, "--connections must be positive\n");
@@ -117,11 +125,11 @@ job make_job(const nb::flags& fl) {
     j.address = fl.str("nsqd-tcp-address");
     j.sub = "SUB " + fl.str("topic") + " " + fl.str("channel") + "\n";
     j.rdy = "RDY " + fl.str("rdy") + "\n";
+    j.transport = nb::transport_from_flags(fl);
     if (fl.i64("output-buffer-size") != 0 || fl.i64("output-buffer-timeout") != 0) {
-        nb::append_identify(j.identify,
-                            "{\"output_buffer_size\":" + fl.str("output-buffer-size") +
-                                ",\"output_buffer_timeout\":" + fl.str("output-buffer-timeout") +
-                                ",\"user_agent\":\"nsq_bench_sub\"}");
+        j.identify = "{\"output_buffer_size\":" + fl.str("output-buffer-size") +
+                     ",\"output_buffer_timeout\":" + fl.str("output-buffer-timeout") +
+                     ",\"user_agent\":\"nsq_bench_sub\"}";
     }
     return j;
 }

@@ -3,6 +3,7 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <openssl/ssl.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -14,6 +15,7 @@
 #include <cstring>
 
 #include "wire/endian.h"
+#include "wire/stream_codec.h"
 
 namespace nsqpp::bench {
 
@@ -208,12 +210,31 @@ connection::connection(const std::string& address) : buf_(1 << 20) {
     }
 }
 
+struct connection::layers {
+    SSL_CTX* ctx = nullptr;
+    SSL* ssl = nullptr;
+    std::unique_ptr<wire::stream_encoder> encoder;
+    std::unique_ptr<wire::stream_decoder> decoder;
+    std::string encoded;
+    ~layers() {
+        if (ssl) SSL_free(ssl);
+        if (ctx) SSL_CTX_free(ctx);
+    }
+};
+
 connection::~connection() {
+    layers_.reset();
     if (fd_ >= 0) ::close(fd_);
 }
 
-bool connection::write_all(std::string_view data) {
+bool connection::write_raw(std::string_view data) {
     while (!data.empty()) {
+        if (layers_ && layers_->ssl) {
+            int n = SSL_write(layers_->ssl, data.data(), static_cast<int>(data.size()));
+            if (n <= 0) return false;
+            data.remove_prefix(static_cast<size_t>(n));
+            continue;
+        }
         ssize_t n = ::send(fd_, data.data(), data.size(), MSG_NOSIGNAL);
         if (n < 0) {
             if (errno == EINTR) continue;
@@ -222,6 +243,88 @@ bool connection::write_all(std::string_view data) {
         data.remove_prefix(static_cast<size_t>(n));
     }
     return true;
+}
+
+bool connection::write_all(std::string_view data) {
+    if (!layers_ || !layers_->encoder) return write_raw(data);
+    layers_->encoded.clear();
+    layers_->encoder->encode(data, layers_->encoded);
+    return write_raw(layers_->encoded);
+}
+
+ssize_t connection::read_raw(char* out, size_t cap) {
+    if (layers_ && layers_->ssl) {
+        int n = SSL_read(layers_->ssl, out, static_cast<int>(cap));
+        return n > 0 ? n : -1;
+    }
+    for (;;) {
+        ssize_t n = ::recv(fd_, out, cap, 0);
+        if (n < 0 && errno == EINTR) continue;
+        return n > 0 ? n : -1;
+    }
+}
+
+void add_transport_flags(flags& fl) {
+    fl.add("tls", "false", "negotiate TLS (tls_v1; the certificate is not verified)")
+        .add("snappy", "false", "negotiate snappy compression")
+        .add("deflate", "false", "negotiate deflate compression")
+        .add("deflate-level", "6", "deflate level to ask for (1-9)");
+}
+
+transport_options transport_from_flags(const flags& fl) {
+    auto on = [&](const char* name) { return fl.str(name) == "true" || fl.str(name) == "1"; };
+    return {on("tls"), on("snappy"), on("deflate"), static_cast<int>(fl.i64("deflate-level"))};
+}
+
+void connection::negotiate(const transport_options& t, std::string_view json) {
+    std::string body(json.substr(0, json.rfind('}')));
+    while (!body.empty() && std::isspace(static_cast<unsigned char>(body.back()))) body.pop_back();
+    if (body.size() > 1) body += ',';
+    body += "\"feature_negotiation\":true,\"tls_v1\":" + std::string(t.tls ? "true" : "false") +
+            ",\"snappy\":" + (t.snappy ? "true" : "false") +
+            ",\"deflate\":" + (t.deflate ? "true" : "false") +
+            ",\"deflate_level\":" + std::to_string(t.deflate_level) + "}";
+    std::string cmd;
+    append_identify(cmd, body);
+    std::string reply = request(cmd, "IDENTIFY");
+    auto negotiated = [&](const char* key) {
+        return reply.find("\"" + std::string(key) + "\":true") != std::string::npos;
+    };
+    auto expect_ok = [&](const char* step) {
+        std::string ok = request("", step);
+        if (ok != "OK") {
+            std::fprintf(stderr, "%s: expected OK, got %s\n", step, ok.c_str());
+            std::exit(1);
+        }
+    };
+    layers_ = std::make_unique<layers>();
+    if (negotiated("tls_v1")) {
+        if (head_ != tail_) {
+            std::fprintf(stderr, "IDENTIFY: unexpected data before the TLS handshake\n");
+            std::exit(1);
+        }
+        layers_->ctx = SSL_CTX_new(TLS_client_method());
+        layers_->ssl = SSL_new(layers_->ctx);
+        SSL_set_fd(layers_->ssl, fd_);
+        if (SSL_connect(layers_->ssl) != 1) {
+            std::fprintf(stderr, "TLS handshake failed\n");
+            std::exit(1);
+        }
+        expect_ok("TLS");
+    } else if (t.tls) {
+        std::fprintf(stderr, "nsqd did not negotiate TLS (no --tls-cert?)\n");
+        std::exit(1);
+    }
+    if (negotiated("snappy") || negotiated("deflate")) {
+        bool snappy = negotiated("snappy");
+        layers_->encoder =
+            snappy ? wire::make_snappy_encoder() : wire::make_deflate_encoder(t.deflate_level);
+        layers_->decoder = snappy ? wire::make_snappy_decoder() : wire::make_deflate_decoder();
+        // bytes read together with the reply already belong to the compressed stream
+        layers_->decoder->append_input(std::string_view(buf_.data() + head_, tail_ - head_));
+        head_ = tail_ = 0;
+        expect_ok(snappy ? "snappy" : "deflate");
+    }
 }
 
 bool connection::fill(clock::time_point deadline) {
@@ -233,28 +336,43 @@ bool connection::fill(clock::time_point deadline) {
         head_ = 0;
     }
     if (tail_ == buf_.size()) buf_.resize(buf_.size() * 2);  // a frame bigger than the buffer
-    if (deadline != clock::time_point::max()) {
-        auto left = deadline - clock::now();
-        if (left <= clock::duration::zero()) {
-            timed_out_ = true;
-            return false;
-        }
-        pollfd p{fd_, POLLIN, 0};
-        int ms = static_cast<int>(std::chrono::ceil<std::chrono::milliseconds>(left).count());
-        int rc = ::poll(&p, 1, ms);
-        if (rc == 0) {
-            timed_out_ = true;
-            return false;
-        }
-    }
+    auto* dec = layers_ && layers_->decoder ? layers_->decoder.get() : nullptr;
     for (;;) {
-        ssize_t n = ::recv(fd_, buf_.data() + tail_, buf_.size() - tail_, 0);
-        if (n > 0) {
+        if (dec) {
+            size_t got = dec->read(buf_.data() + tail_, buf_.size() - tail_);
+            if (got > 0) {
+                tail_ += got;
+                return true;
+            }
+            if (dec->failed()) {
+                std::fprintf(stderr, "decoding nsqd's stream: %s\n", dec->error().c_str());
+                return false;
+            }
+        }
+        bool tls_buffered = layers_ && layers_->ssl && SSL_pending(layers_->ssl) > 0;
+        if (deadline != clock::time_point::max() && !tls_buffered) {
+            auto left = deadline - clock::now();
+            if (left <= clock::duration::zero()) {
+                timed_out_ = true;
+                return false;
+            }
+            pollfd p{fd_, POLLIN, 0};
+            int ms = static_cast<int>(std::chrono::ceil<std::chrono::milliseconds>(left).count());
+            if (::poll(&p, 1, ms) == 0) {
+                timed_out_ = true;
+                return false;
+            }
+        }
+        if (!dec) {
+            ssize_t n = read_raw(buf_.data() + tail_, buf_.size() - tail_);
+            if (n <= 0) return false;
             tail_ += static_cast<size_t>(n);
             return true;
         }
-        if (n < 0 && errno == EINTR) continue;
-        return false;
+        char raw[65536];
+        ssize_t n = read_raw(raw, sizeof raw);
+        if (n <= 0) return false;
+        dec->append_input(std::string_view(raw, static_cast<size_t>(n)));
     }
 }
 

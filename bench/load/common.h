@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -56,6 +57,18 @@ void append_mpub(std::string& out, std::string_view topic, const std::vector<std
 // Appends "IDENTIFY\n<len><json>".
 void append_identify(std::string& out, std::string_view json);
 
+// Transport features a load tool may negotiate (IDENTIFY feature_negotiation).
+struct transport_options {
+    bool tls = false;  // tls_v1 (the server certificate is not verified)
+    bool snappy = false;
+    bool deflate = false;
+    int deflate_level = 6;
+    bool any() const { return tls || snappy || deflate; }
+};
+// Declares --tls, --snappy, --deflate, --deflate-level on `fl`, and reads them back.
+void add_transport_flags(class flags& fl);
+transport_options transport_from_flags(const class flags& fl);
+
 // A blocking V2 connection. Not thread-safe except that one thread may write while another
 // reads (the socket is full-duplex).
 class connection {
@@ -80,13 +93,22 @@ class connection {
     // with NOP). Returns the response data; exits with a message on an error frame or EOF.
     std::string request(std::string_view command, const char* what);
 
+    // Sends IDENTIFY `json` (an object; "feature_negotiation" and the transport fields are
+    // added) and performs the negotiated TLS/compression upgrades. Exits on failure. With TLS,
+    // only one thread may use the connection.
+    void negotiate(const transport_options& t, std::string_view json = "{}");
+
     // Shuts the sending side down (the peer sees EOF after the queued data).
     void shutdown_write();
     int fd() const { return fd_; }
 
   private:
     bool fill(clock::time_point deadline);
+    bool write_raw(std::string_view data);
+    ssize_t read_raw(char* out, size_t cap);
 
+    struct layers;  // TLS session and codecs (common.cc)
+    std::unique_ptr<layers> layers_;
     int fd_ = -1;
     std::vector<char> buf_;
     size_t head_ = 0;

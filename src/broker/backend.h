@@ -7,6 +7,8 @@
 #include <span>
 #include <string>
 #include <system_error>
+#include <utility>
+#include <vector>
 
 #include "broker/delivery.h"
 
@@ -37,6 +39,13 @@ class backend {
     virtual void remove() = 0;
     // Flushes and closes (shutdown); the stored messages survive a restart.
     virtual void close() = 0;
+
+    // Clean shutdown (nsqpp, default mode): the due times (unix ns) of deferred messages that
+    // were just put() — the messages stay in NSQ's format (NSQ delivers them at once), the due
+    // times go beside them; take_due_times() returns them once after the restart.
+    using due_times = std::vector<std::pair<message_id, int64_t>>;
+    virtual void save_due_times(const due_times&) {}
+    virtual due_times take_due_times() { return {}; }
 };
 
 // Creates the backend of a queue named "<topic>" or "<topic>:<channel>".

@@ -1,6 +1,7 @@
 #include "broker/channel.h"
 
 #include <algorithm>
+#include <chrono>
 #include <random>
 
 #include "broker/topic.h"
@@ -8,6 +9,12 @@
 
 namespace nsqpp::broker {
 namespace {
+int64_t wall_now_ns() {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
 uint32_t sample_random() {
     thread_local std::minstd_rand rng{std::random_device{}()};
     return static_cast<uint32_t>(rng());
@@ -15,12 +22,17 @@ uint32_t sample_random() {
 }  // namespace
 
 channel::channel(topic* parent, std::string name, size_t mem_queue_size,
-                 std::unique_ptr<backend> store)
+                 std::unique_ptr<backend> store, std::shared_ptr<const quantile_config> e2e)
     : topic_(parent),
       name_(std::move(name)),
       ephemeral_(wire::is_ephemeral(name_)),
       mem_queue_size_(mem_queue_size),
-      backend_(std::move(store)) {}
+      backend_(std::move(store)) {
+    if (backend_) {
+        for (const auto& [id, due] : backend_->take_due_times()) restored_due_.emplace(id, due);
+    }
+    if (e2e) e2e_ = std::make_unique<windowed_quantile>(std::move(e2e), wall_now_ns());
+}
 
 channel::~channel() = default;
 
@@ -100,7 +112,10 @@ size_t channel::take_locked(uint64_t id, int64_t ready_count, steady_time now,
     queued_message qm;
     while (n < static_cast<size_t>(room) && pop_locked(qm)) {
         // sample_rate S: deliver with probability (S+1)/100; the rest is consumed and lost
-        if (sample_rate > 0 && static_cast<int>(sample_random() % 100) > sample_rate) continue;
+        if (sample_rate > 0 && static_cast<int>(sample_random() % 100) > sample_rate) {
+            if (journal_) journal_->finish(topic_->name(), name_, qm.msg->id());
+            continue;
+        }
         ++qm.attempts;
         message_id mid = qm.msg->id();
         push_timeout_locked(deadline, mid);
@@ -108,7 +123,14 @@ size_t channel::take_locked(uint64_t id, int64_t ready_count, steady_time now,
         in_flight_.insert_or_assign(mid, in_flight_entry{std::move(qm), id, deadline, now});
         ++n;
     }
+    if (journal_ && n > 0) {
+        journal_->deliver(topic_->name(), name_, std::span(out).subspan(out.size() - n));
+    }
     st.counts.in_flight += static_cast<int64_t>(n);
+    if (n == 0 && !st.waiting) {  // everything read was deferred (restored due times)
+        st.waiting = true;
+        waiters_.push_back(id);
+    }
     return n;
 }
 
@@ -117,7 +139,12 @@ ack_error channel::finish(uint64_t id, message_id mid) {
     auto it = in_flight_.find(mid);
     if (it == in_flight_.end()) return ack_error::not_in_flight;
     if (it->second.owner != id) return ack_error::not_owner;
+    if (e2e_) {  // latency since publication (spec §10.2)
+        int64_t now = wall_now_ns();
+        e2e_->insert(static_cast<double>(now - it->second.qm.msg->timestamp()), now);
+    }
     in_flight_.erase(it);
+    if (journal_) journal_->finish(topic_->name(), name_, mid);
     if (auto c = consumers_.find(id); c != consumers_.end()) {
         --c->second.counts.in_flight;
         ++c->second.counts.finish_count;
@@ -138,6 +165,10 @@ ack_error channel::requeue(uint64_t id, message_id mid, nanoseconds delay, stead
         ++c->second.counts.requeue_count;
     }
     ++requeue_count_;
+    if (journal_) {
+        journal_->requeue(topic_->name(), name_, mid, qm.attempts,
+                          delay.count() > 0 ? wall_now_ns() + delay.count() : 0);
+    }
     if (delay.count() > 0) {
         deferred_.push({now + delay, deferred_seq_++, std::move(qm)});
     } else {
@@ -219,6 +250,7 @@ void channel::empty() {
         std::lock_guard lock(mu_);
         queue_.clear();
         if (backend_) backend_->empty();
+        if (journal_) journal_->record(journal_event::channel_emptied, topic_->name(), name_);
         in_flight_.clear();
         timeouts_ = {};
         deferred_ = {};
@@ -255,16 +287,61 @@ void channel::flush_and_close() {
     for (auto& [mid, e] : in_flight_) (void)backend_->put(e.qm);
     in_flight_.clear();
     timeouts_ = {};
+    backend::due_times dues;
+    const int64_t wall = wall_now_ns();
+    const steady_time now = std::chrono::steady_clock::now();
     while (!deferred_.empty()) {
-        (void)backend_->put(deferred_.top().qm);
+        const auto& d = deferred_.top();
+        if (!backend_->put(d.qm)) {
+            dues.emplace_back(d.qm.msg->id(),
+                              wall + std::chrono::duration_cast<nanoseconds>(d.due - now).count());
+        }
         deferred_.pop();
     }
+    backend_->save_due_times(dues);  // NSQ loses them; nsqpp keeps them (docs/durability.md)
     backend_->close();
 }
 
 void channel::sync_backend(steady_time now) {
     std::lock_guard lock(mu_);
     if (backend_) backend_->maybe_sync(now);
+}
+
+void channel::snapshot_to_journal() {
+    std::lock_guard lock(mu_);
+    if (!journal_ || exiting_.load(std::memory_order_relaxed)) return;
+    std::vector<journal_entry> all;
+    all.reserve(queue_.size() + in_flight_.size() + deferred_.size());
+    for (const auto& p : queue_) {
+        auto qm = p.peek();
+        all.push_back({std::move(qm.msg), qm.attempts, 0});
+    }
+    for (const auto& [mid, e] : in_flight_) all.push_back({e.qm.msg, e.qm.attempts, 0});
+    int64_t wall = wall_now_ns();
+    steady_time now = std::chrono::steady_clock::now();
+    auto deferred = deferred_;  // a priority_queue cannot be iterated
+    while (!deferred.empty()) {
+        const auto& d = deferred.top();
+        int64_t left = std::chrono::duration_cast<nanoseconds>(d.due - now).count();
+        all.push_back({d.qm.msg, d.qm.attempts, wall + std::max<int64_t>(left, 1)});
+        deferred.pop();
+    }
+    journal_->snapshot(topic_->name(), &name_, all);
+}
+
+void channel::restore(std::span<const journal_entry> entries) {
+    std::lock_guard lock(mu_);
+    int64_t wall = wall_now_ns();
+    steady_time now = std::chrono::steady_clock::now();
+    for (const auto& e : entries) {
+        queued_message qm{e.msg, e.attempts};
+        if (e.due_ns > wall) {
+            deferred_.push({now + nanoseconds(e.due_ns - wall), deferred_seq_++, std::move(qm)});
+        } else {
+            store_locked(std::move(qm));
+        }
+    }
+    wake_waiters_locked(entries.size());
 }
 
 channel_stats channel::stats() const {
@@ -281,6 +358,13 @@ channel_stats channel::stats() const {
     s.timeout_count = timeout_count_;
     s.client_count = consumers_.size();
     return s;
+}
+
+bool channel::e2e_samples(std::vector<quantile_sample>& out) const {
+    std::lock_guard lock(mu_);
+    if (!e2e_) return false;
+    e2e_->append_samples(wall_now_ns(), out);
+    return true;
 }
 
 void channel::enqueue_locked(queued_message qm) {
@@ -302,17 +386,34 @@ void channel::store_locked(queued_message qm) {
 // Alternates between memory and backend when both hold messages, so neither starves.
 bool channel::pop_locked(queued_message& out) {
     bool from_backend = backend_ && (read_backend_next_ || queue_.empty()) && backend_->has_data();
-    if (from_backend) {
-        if (auto m = backend_->read()) {
-            out = std::move(*m);
-            read_backend_next_ = false;
-            return true;
+    while (from_backend) {
+        auto m = backend_->read();
+        if (!m) break;
+        read_backend_next_ = false;
+        if (!restored_due_.empty() && defer_restored_locked(*m)) {
+            from_backend = read_backend_next_ || queue_.empty() ? backend_->has_data() : false;
+            continue;
         }
+        out = std::move(*m);
+        return true;
     }
     if (queue_.empty()) return false;
     out = queue_.front().unpack();
     queue_.pop_front();
     read_backend_next_ = backend_ != nullptr;
+    return true;
+}
+
+// A message deferred at the last clean shutdown goes back to the deferred queue until its due
+// time; true when it did.
+bool channel::defer_restored_locked(queued_message& m) {
+    auto it = restored_due_.find(m.msg->id());
+    if (it == restored_due_.end()) return false;
+    int64_t left = it->second - wall_now_ns();
+    restored_due_.erase(it);
+    if (left <= 0) return false;
+    deferred_.push(
+        {std::chrono::steady_clock::now() + nanoseconds(left), deferred_seq_++, std::move(m)});
     return true;
 }
 

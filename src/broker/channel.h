@@ -14,7 +14,9 @@
 #include "broker/backend.h"
 #include "broker/consumer.h"
 #include "broker/delivery.h"
+#include "broker/journal.h"
 #include "broker/packed_message.h"
+#include "broker/quantile.h"
 
 namespace nsqpp::broker {
 
@@ -52,8 +54,10 @@ class channel {
   public:
     // `store` keeps what exceeds mem_queue_size (nullptr: memory only — ephemeral channels
     // drop the overflow, others make their topic hold messages back).
+    // `e2e`: the end-to-end latency quantiles to keep (spec §10.2); nullptr: none (no cost).
     channel(topic* parent, std::string name, size_t mem_queue_size,
-            std::unique_ptr<backend> store = nullptr);
+            std::unique_ptr<backend> store = nullptr,
+            std::shared_ptr<const quantile_config> e2e = nullptr);
     ~channel();
     channel(const channel&) = delete;
     channel& operator=(const channel&) = delete;
@@ -104,6 +108,16 @@ class channel {
 
     channel_stats stats() const;
 
+    // Durable mode (journal.h): set once right after construction.
+    void attach_journal(std::shared_ptr<journal> j) { journal_ = std::move(j); }
+    // Checkpoint: the queue, in-flight (as ready, attempts kept) and deferred messages.
+    void snapshot_to_journal();
+    // Recovery: queues (or defers, by due time) recovered messages.
+    void restore(std::span<const journal_entry> entries);
+    // The e2e latency samples of the current window, appended to `out` (for query_quantiles);
+    // false when no percentiles are configured.
+    bool e2e_samples(std::vector<quantile_sample>& out) const;
+
   private:
     struct in_flight_entry {
         queued_message qm;
@@ -138,6 +152,7 @@ class channel {
     void enqueue_locked(queued_message qm);
     void store_locked(queued_message qm);
     bool pop_locked(queued_message& out);
+    bool defer_restored_locked(queued_message& m);
 
     topic* topic_;
     const std::string name_;
@@ -161,6 +176,11 @@ class channel {
     uint64_t message_count_ = 0;
     uint64_t requeue_count_ = 0;
     uint64_t timeout_count_ = 0;
+    std::unique_ptr<windowed_quantile> e2e_;  // FIN latencies; null when not configured
+    std::shared_ptr<journal> journal_;        // durable mode only
+    // Due times (unix ns) of deferred messages saved by the last clean shutdown: applied when
+    // those messages are read back from the backend.
+    boost::unordered_flat_map<message_id, int64_t> restored_due_;
 };
 
 }  // namespace nsqpp::broker

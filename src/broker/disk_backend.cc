@@ -1,5 +1,11 @@
 #include "broker/disk_backend.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <sstream>
+
+#include "diskqueue/file_io.h"
 #include "wire/frame.h"
 #include "wire/message_id.h"
 
@@ -11,7 +17,7 @@ size_t encode_record_into(const queued_message& m, char* out);
 class disk_backend final : public backend {
   public:
     disk_backend(const disk_backend_config& cfg, diskqueue::config dq)
-        : cfg_(cfg), queue_(std::move(dq), cfg.log) {}
+        : cfg_(cfg), name_(dq.name), queue_(std::move(dq), cfg.log) {}
 
     std::error_code put(const queued_message& m) override {
         auto ec = queue_.put(encode_record(m));
@@ -47,12 +53,46 @@ class disk_backend final : public backend {
     int64_t depth() const override { return queue_.depth(); }
     bool has_data() const override { return queue_.has_unread_records(); }
     void maybe_sync(steady_time now) override { queue_.maybe_sync(now); }
-    void empty() override { queue_.empty(); }
-    void remove() override { queue_.delete_all(); }
+    void empty() override {
+        queue_.empty();
+        ::unlink(due_path().c_str());
+    }
+    void remove() override {
+        queue_.delete_all();
+        ::unlink(due_path().c_str());
+    }
+
+    // "<data-path>/<name>.nsqpp-deferred.dat": one "<id> <due unix ns>" line per message.
+    void save_due_times(const due_times& dues) override {
+        if (dues.empty()) return;
+        std::string text;
+        for (const auto& [id, due] : dues) text += fmt::format("{} {}\n", id, due);
+        diskqueue::unique_fd dir(
+            ::open(cfg_.data_path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+        auto ec = dir ? diskqueue::write_file_atomic(dir.get(), due_path(), text)
+                      : diskqueue::last_error();
+        if (ec) {
+            cfg_.log->error("failed to save deferred due times {} - {}", due_path(), ec.message());
+        }
+    }
+    due_times take_due_times() override {
+        due_times out;
+        std::string text;
+        if (diskqueue::read_whole_file(due_path(), text)) return out;
+        std::istringstream in(text);
+        message_id id = 0;
+        int64_t due = 0;
+        while (in >> id >> due) out.emplace_back(id, due);
+        ::unlink(due_path().c_str());
+        return out;
+    }
     void close() override { queue_.close(); }
 
   private:
+    std::string due_path() const { return cfg_.data_path + "/" + name_ + ".nsqpp-deferred.dat"; }
+
     disk_backend_config cfg_;
+    std::string name_;
     diskqueue::disk_queue queue_;
     std::string buffer_;  // put_batch encoding (callers hold the topic/channel lock)
     std::vector<std::string_view> views_;

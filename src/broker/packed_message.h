@@ -25,6 +25,12 @@ class packed_message {
     packed_message& operator=(const packed_message&) = delete;
     ~packed_message() { release(); }
 
+    // The message and attempts without taking the reference.
+    queued_message peek() const {
+        return {message_ptr(reinterpret_cast<message*>(bits_ & pointer_mask)),
+                static_cast<uint16_t>(bits_ >> shift)};
+    }
+
     // Gives the reference back as a queued_message; this slot becomes empty.
     queued_message unpack() {
         uintptr_t bits = std::exchange(bits_, 0);

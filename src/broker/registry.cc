@@ -1,5 +1,7 @@
 #include "broker/registry.h"
 
+#include "wire/names.h"
+
 namespace nsqpp::broker {
 
 std::shared_ptr<topic> registry::get_topic(const std::string& name, bool* created, bool started) {
@@ -10,8 +12,10 @@ std::shared_ptr<topic> registry::get_topic(const std::string& name, bool* create
         if (created) *created = false;
         return it->second;
     }
-    auto t = std::make_shared<topic>(name, cfg_.mem_queue_size, cfg_.node_id, cfg_.make_backend,
-                                     started);
+    const bool durable = journal_ && !wire::is_ephemeral(name);
+    auto t = std::make_shared<topic>(name, durable ? SIZE_MAX : cfg_.mem_queue_size, cfg_.node_id,
+                                     cfg_.make_backend, started, cfg_.e2e);
+    if (durable) t->attach_journal(journal_);
     topics_.emplace(name, t);
     if (created) *created = true;
     return t;

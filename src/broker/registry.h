@@ -14,7 +14,8 @@ namespace nsqpp::broker {
 struct registry_config {
     size_t mem_queue_size = 10000;
     int64_t node_id = 0;
-    backend_factory make_backend;  // empty: memory only
+    backend_factory make_backend;                // empty: memory only
+    std::shared_ptr<const quantile_config> e2e;  // channels' latency quantiles; null: none
 };
 
 class registry {
@@ -42,12 +43,17 @@ class registry {
     void close_all();
 
     const registry_config& config() const { return cfg_; }
+    // Durable mode: set before the first topic is created; durable topics keep their backlog in
+    // memory (the journal is the store) whatever mem_queue_size says.
+    void set_journal(std::shared_ptr<journal> j) { journal_ = std::move(j); }
+    const std::shared_ptr<journal>& get_journal() const { return journal_; }
 
   private:
     registry_config cfg_;
     mutable std::mutex mu_;
     std::map<std::string, std::shared_ptr<topic>> topics_;
     bool closing_ = false;
+    std::shared_ptr<journal> journal_;
 };
 
 }  // namespace nsqpp::broker

@@ -20,20 +20,21 @@ int64_t unix_now_ns() {
 }  // namespace
 
 topic::topic(std::string name, size_t mem_queue_size, int64_t node_id, backend_factory make_backend,
-             bool started)
+             bool started, std::shared_ptr<const quantile_config> e2e)
     : name_(std::move(name)),
       ephemeral_(wire::is_ephemeral(name_)),
       mem_queue_size_(mem_queue_size),
       guids_(node_id),
       make_backend_(ephemeral_ ? nullptr : std::move(make_backend)),
-      started_(started) {
+      started_(started),
+      e2e_(std::move(e2e)) {
     if (make_backend_) backend_ = make_backend_(name_);
     backlog_.store(backend_ && backend_->has_data(), std::memory_order_release);
 }
 
 topic::~topic() = default;
 
-publish_error topic::publish(std::span<message_ptr> msgs, nanoseconds defer) {
+publish_error topic::publish(std::span<message_ptr> msgs, nanoseconds defer, uint64_t* ticket) {
     std::lock_guard lock(mu_);
     if (exiting_.load(std::memory_order_relaxed)) return publish_error::exiting;
 
@@ -52,6 +53,10 @@ publish_error topic::publish(std::span<message_ptr> msgs, nanoseconds defer) {
         message_count_ += 1;
         message_bytes_ += m->body_size();
         scratch_.push_back({m, defer});
+    }
+    if (journal_) {  // durable mode: logged before anyone can see the messages
+        uint64_t t = journal_->publish(name_, msgs, defer.count() > 0 ? now + defer.count() : 0);
+        if (ticket) *ticket = t;
     }
     size_t n_direct = std::min(direct_room, scratch_.size());
     if (n_direct > 0) fanout_locked(std::span(scratch_.data(), n_direct));
@@ -166,7 +171,11 @@ std::shared_ptr<channel> topic::get_channel(const std::string& name, bool* creat
     }
     std::unique_ptr<backend> store;
     if (make_backend_ && !wire::is_ephemeral(name)) store = make_backend_(name_ + ":" + name);
-    auto ch = std::make_shared<channel>(this, name, mem_queue_size_, std::move(store));
+    auto ch = std::make_shared<channel>(this, name, mem_queue_size_, std::move(store), e2e_);
+    if (journal_) {  // an ephemeral channel is recorded (it takes messages) but not journaled
+        if (!wire::is_ephemeral(name)) ch->attach_journal(journal_);
+        journal_->record(journal_event::channel_created, name_, name);
+    }
     channels_.emplace(name, ch);
     if (created) *created = true;
     pump_locked(pump_limit);  // messages waiting for a first channel go to it now
@@ -187,6 +196,7 @@ bool topic::delete_channel(const std::string& name) {
         if (it == channels_.end()) return false;
         ch = std::move(it->second);
         channels_.erase(it);
+        if (journal_) journal_->record(journal_event::channel_deleted, name_, name);
         pump_locked(pump_limit);  // a full channel may have been holding the others back
     }
     ch->close();
@@ -226,6 +236,7 @@ void topic::empty() {
     std::lock_guard lock(mu_);
     queue_.clear();
     if (backend_) backend_->empty();
+    if (journal_) journal_->record(journal_event::topic_emptied, name_, "");
     backlog_.store(false, std::memory_order_release);
 }
 
@@ -237,9 +248,34 @@ void topic::close() {
         channels.swap(channels_);
         queue_.clear();
         if (backend_) backend_->remove();
+        if (journal_) journal_->record(journal_event::topic_deleted, name_, "");
         backlog_.store(false, std::memory_order_release);
     }
     for (auto& [name, ch] : channels) ch->close();
+}
+
+void topic::snapshot_to_journal() {
+    if (!journal_) return;
+    // The topic lock is held throughout: no publish can fall between the snapshots.
+    std::lock_guard lock(mu_);
+    if (exiting_.load(std::memory_order_relaxed)) return;
+    std::vector<journal_entry> held;
+    int64_t now = unix_now_ns();
+    held.reserve(queue_.size());
+    for (const auto& e : queue_) {
+        held.push_back({e.msg, 0, e.defer.count() > 0 ? now + e.defer.count() : 0});
+    }
+    journal_->snapshot(name_, nullptr, held);
+    for (const auto& [name, ch] : channels_) ch->snapshot_to_journal();
+}
+
+void topic::restore_held(std::span<const journal_entry> entries) {
+    std::lock_guard lock(mu_);
+    int64_t now = unix_now_ns();
+    for (const auto& e : entries) {
+        queue_.push_back({e.msg, nanoseconds(e.due_ns > now ? e.due_ns - now : 0)});
+    }
+    update_backlog_locked();
 }
 
 topic_stats topic::stats() const {

@@ -13,6 +13,7 @@
 
 #include "broker/channel.h"
 #include "broker/guid.h"
+#include "broker/journal.h"
 
 namespace nsqpp::broker {
 
@@ -33,8 +34,10 @@ class topic {
     // `make_backend` creates the topic's and its channels' backends (empty: memory only).
     // A topic created `started == false` holds its messages until start() (nsqd start-up
     // creates every channel from nsqd.dat before messages flow).
+    // `e2e`: the latency quantiles its channels keep (nullptr: none).
     topic(std::string name, size_t mem_queue_size, int64_t node_id,
-          backend_factory make_backend = nullptr, bool started = true);
+          backend_factory make_backend = nullptr, bool started = true,
+          std::shared_ptr<const quantile_config> e2e = nullptr);
     ~topic();
     topic(const topic&) = delete;
     topic& operator=(const topic&) = delete;
@@ -44,7 +47,9 @@ class topic {
 
     // Assigns IDs and timestamps, then hands the messages to the channels or queues them.
     // All or nothing: a batch that does not fit is refused whole (publish_error::full).
-    publish_error publish(std::span<message_ptr> msgs, nanoseconds defer = nanoseconds{0});
+    // Durable mode: `ticket` receives the journal's commit ticket (0 without a journal).
+    publish_error publish(std::span<message_ptr> msgs, nanoseconds defer = nanoseconds{0},
+                          uint64_t* ticket = nullptr);
 
     // Returns the channel, creating it when missing (`created` tells which).
     std::shared_ptr<channel> get_channel(const std::string& name, bool* created = nullptr);
@@ -74,6 +79,13 @@ class topic {
 
     topic_stats stats() const;
 
+    // Durable mode (journal.h): set once right after construction, before any channel exists.
+    void attach_journal(std::shared_ptr<journal> j) { journal_ = std::move(j); }
+    // Checkpoint: snapshots the held messages and every channel into the journal.
+    void snapshot_to_journal();
+    // Recovery (before start()): messages the topic held when it stopped.
+    void restore_held(std::span<const journal_entry> entries);
+
   private:
     size_t fanout_room_locked() const;
     void fanout_locked(std::span<const topic_entry> entries);
@@ -99,6 +111,8 @@ class topic {
     uint64_t message_count_ = 0;
     uint64_t message_bytes_ = 0;
     std::vector<topic_entry> scratch_;
+    std::shared_ptr<const quantile_config> e2e_;
+    std::shared_ptr<journal> journal_;  // durable mode only
 };
 
 }  // namespace nsqpp::broker

@@ -108,9 +108,15 @@ asio::awaitable<client_response> async_fetch(fetch_request req) {
     if (ec) fail(ec, "resolve " + req.host);
 
     beast::tcp_stream tcp_stream(ex);
-    tcp_stream.expires_after(req.timeout);  // one deadline for the whole exchange
+    auto deadline = std::chrono::steady_clock::now() + req.timeout;  // the whole exchange
+    if (req.connect_timeout.count() > 0 && req.connect_timeout < req.timeout) {
+        tcp_stream.expires_after(req.connect_timeout);
+    } else {
+        tcp_stream.expires_at(deadline);
+    }
     auto [cec, ep] = co_await tcp_stream.async_connect(endpoints, use_tuple);
     if (cec) fail(cec, "connect " + host_header(req.host, req.port));
+    tcp_stream.expires_at(deadline);
 
     if (!req.tls) {
         auto res = co_await exchange(&tcp_stream, std::move(req));
@@ -119,7 +125,13 @@ asio::awaitable<client_response> async_fetch(fetch_request req) {
         co_return res;
     }
     asio::ssl::context ctx(asio::ssl::context::tls_client);
-    if (req.tls_verify) {
+    if (!req.tls_ca_file.empty()) {
+        req.tls_verify = true;
+        error_code ca_ec;
+        ctx.load_verify_file(req.tls_ca_file, ca_ec);
+        if (ca_ec) fail(ca_ec, "load CA file " + req.tls_ca_file);
+        ctx.set_verify_mode(asio::ssl::verify_peer);
+    } else if (req.tls_verify) {
         ctx.set_default_verify_paths();
         ctx.set_verify_mode(asio::ssl::verify_peer);
     }

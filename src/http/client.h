@@ -29,8 +29,12 @@ struct fetch_request {
     // "Transfer-Encoding: chunked" makes the body go out chunked.
     std::vector<std::pair<std::string, std::string>> headers;
     std::chrono::milliseconds timeout = std::chrono::seconds(10);  // whole exchange
-    bool tls = false;                                              // HTTPS
+    // Limit for establishing the TCP connection (within `timeout`); 0 = only `timeout`.
+    std::chrono::milliseconds connect_timeout{0};
+    bool tls = false;         // HTTPS
     bool tls_verify = false;  // verify the peer against the system CAs and `host`
+    // Verify the peer against the CAs in this PEM file (and `host`) instead of the system's.
+    std::string tls_ca_file;
 };
 
 // Performs the request; throws std::system_error on resolve/connect/TLS/I/O failure or

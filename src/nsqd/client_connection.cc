@@ -9,6 +9,8 @@
 #include <boost/asio/write.hpp>
 #include <cstring>
 
+#include "net/tls.h"
+#include "nsqd/auth_query.h"
 #include "nsqd/protocol_v2.h"
 #include "wire/frame.h"
 #include "wire/message_id.h"
@@ -27,22 +29,22 @@ constexpr size_t max_pending_output = 1 << 20;
 
 client_connection::client_connection(asio::ip::tcp::socket socket, context& ctx, uint64_t id,
                                      on_done_fn on_done)
-    : socket_(std::move(socket)),
-      timer_(socket_.get_executor()),
-      write_deadline_(socket_.get_executor()),
-      drained_(socket_.get_executor()),
+    : stream_(std::move(socket)),
+      timer_(stream_.get_executor()),
+      write_deadline_(stream_.get_executor()),
+      drained_(stream_.get_executor()),
       ctx_(ctx),
       on_done_(std::move(on_done)) {
     client_.id = id;
     client_.self = this;
     boost::system::error_code ec;
-    auto ep = socket_.remote_endpoint(ec);
+    auto ep = stream_.socket().remote_endpoint(ec);
     if (!ec) {
         client_.remote_address = ep.address().to_string() + ":" + std::to_string(ep.port());
         client_.client_id = ep.address().to_string();
         client_.hostname = client_.client_id;
     }
-    socket_.set_option(asio::ip::tcp::no_delay(true), ec);
+    stream_.socket().set_option(asio::ip::tcp::no_delay(true), ec);
     init_client(ctx, client_);
     client_.connect_ts = std::chrono::duration_cast<std::chrono::seconds>(
                              std::chrono::system_clock::now().time_since_epoch())
@@ -63,23 +65,21 @@ void client_connection::start() {
     next_heartbeat_ = now + client_.heartbeat_interval;
     auto self = shared_from_this();
     asio::co_spawn(
-        socket_.get_executor(), [self] { return self->reader(); }, asio::detached);
+        stream_.get_executor(), [self] { return self->reader(); }, asio::detached);
     asio::co_spawn(
-        socket_.get_executor(), [self] { return self->writer(); }, asio::detached);
+        stream_.get_executor(), [self] { return self->writer(); }, asio::detached);
 }
 
 void client_connection::close() {
     auto self = weak_from_this().lock();
     if (!self) return;
-    asio::post(socket_.get_executor(), [self] { self->close_now(); });
+    asio::post(stream_.get_executor(), [self] { self->close_now(); });
 }
 
 void client_connection::close_now() {
     if (closed_) return;
     closed_ = true;
-    boost::system::error_code ec;
-    socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ec);
-    socket_.close(ec);
+    stream_.close();
     timer_.cancel();
     write_deadline_.cancel();
     drained_.cancel();
@@ -89,7 +89,7 @@ void client_connection::wake() {
     if (wake_posted_.exchange(true, std::memory_order_acq_rel)) return;
     auto self = weak_from_this().lock();
     if (!self) return;
-    asio::post(socket_.get_executor(), [self] {
+    asio::post(stream_.get_executor(), [self] {
         self->wake_posted_.store(false, std::memory_order_release);
         self->poke_writer();
     });
@@ -111,8 +111,9 @@ asio::awaitable<void> client_connection::reader() {
 
     // magic
     while (end < 4) {
-        auto [ec, n] = co_await socket_.async_read_some(
-            asio::buffer(buf.data() + end, buf.size() - end), as_tuple(use_awaitable));
+        // g++ 12: await coroutines through a named awaitable (see TOOLCHAIN.md)
+        auto read_op = stream_.read_some(asio::buffer(buf.data() + end, buf.size() - end));
+        auto [ec, n] = co_await std::move(read_op);
         if (ec) break;
         end += n;
     }
@@ -139,9 +140,24 @@ asio::awaitable<void> client_connection::reader() {
                 close_now();
                 break;
             }
+            if (client_.upgrade_pending) {
+                auto upgrade = perform_upgrade(std::string_view(buf.data() + begin, end - begin));
+                bool ok = co_await std::move(upgrade);
+                if (!ok) {
+                    close_now();
+                    break;
+                }
+                if (decoder_) begin = end;  // the leftover input went to the decoder
+                continue;
+            }
             if (!client_.out.empty() || client_.delivery_changed || client_.heartbeat_changed ||
                 client_.close_after_flush) {
                 poke_writer();
+            }
+            if (client_.auth_pending) {  // AUTH or a TTL re-query (auth_query.h)
+                co_await run_pending_auth(ctx_, client_);
+                poke_writer();
+                continue;  // the commands buffered after it run without waiting for input
             }
             if (client_.close_after_flush) break;
             while (client_.out.size() > max_pending_output && !closed_) {
@@ -164,8 +180,8 @@ asio::awaitable<void> client_connection::reader() {
             close_now();
             break;
         }
-        auto [ec, n] = co_await socket_.async_read_some(
-            asio::buffer(buf.data() + end, buf.size() - end), as_tuple(use_awaitable));
+        auto read_op = read_input(buf.data() + end, buf.size() - end);
+        auto [ec, n] = co_await std::move(read_op);
         if (ec) {
             if (ec == asio::error::eof && end > begin && !closed_) {
                 // half-closed mid-command: NSQ answers with its "failed to read" error
@@ -201,16 +217,53 @@ void client_connection::take_messages(steady_time now) {
 }
 
 void client_connection::encode_deliveries() {
+    if (deliveries_.empty()) return;
+    if (buffered_.empty()) buffered_since_ = std::chrono::steady_clock::now();
     for (const auto& d : deliveries_) {
-        size_t at = writing_.size();
-        writing_.resize(at + frame_prefix_size + d.msg->body_size());
+        size_t at = buffered_.size();
+        buffered_.resize(at + frame_prefix_size + d.msg->body_size());
         auto id = wire::format_message_id(d.msg->id());
-        wire::encode_message_frame_prefix(writing_.data() + at, d.msg->body_size(),
+        wire::encode_message_frame_prefix(buffered_.data() + at, d.msg->body_size(),
                                           d.msg->timestamp(), d.attempts, id.data());
-        std::memcpy(writing_.data() + at + frame_prefix_size, d.msg->body().data(),
+        std::memcpy(buffered_.data() + at + frame_prefix_size, d.msg->body().data(),
                     d.msg->body_size());
     }
     deliveries_.clear();
+}
+
+bool client_connection::must_flush(steady_time now) {
+    if (buffered_.empty()) return false;
+    if (!client_.out.empty() || client_.close_after_flush || reader_done_) return true;
+    if (client_.output_buffer_timeout.count() <= 0) return true;
+    if (static_cast<int64_t>(buffered_.size()) >= client_.output_buffer_size) return true;
+    if (now >= buffered_since_ + client_.output_buffer_timeout) return true;
+    // NSQ flushes as soon as the client cannot receive more (in-flight reached RDY).
+    if (client_.state != client_state::subscribed || !client_.sub_channel) return true;
+    return client_.sub_channel->counts_for(client_.id).in_flight >= client_.ready_count;
+}
+
+size_t client_connection::sendable_output() {
+    auto& barriers = client_.barriers;
+    if (barriers.empty()) return client_.out.size();
+    const auto& journal = ctx_.topics.get_journal();
+    if (!journal) return client_.out.size();
+    uint64_t committed = journal->committed();
+    while (!barriers.empty() && barriers.front().ticket <= committed) barriers.pop_front();
+    if (barriers.empty()) return client_.out.size();
+    if (journal->failed()) {  // never acknowledged: the publisher sees the connection close
+        ctx_.log->error("PROTOCOL(V2): [{}] closing: durable write failed", client_.remote_address);
+        close_now();
+        return 0;
+    }
+    uint64_t ticket = barriers.front().ticket;
+    if (ticket > commit_wait_) {
+        commit_wait_ = ticket;
+        std::weak_ptr<client_connection> weak = weak_from_this();
+        journal->on_committed(ticket, [weak] {
+            if (auto self = weak.lock()) self->wake();
+        });
+    }
+    return barriers.front().offset;
 }
 
 client_connection::steady_time client_connection::next_timer_deadline() const {
@@ -218,22 +271,133 @@ client_connection::steady_time client_connection::next_timer_deadline() const {
     return std::min(next_heartbeat_, last_command_ + 2 * client_.heartbeat_interval);
 }
 
+asio::awaitable<client_connection::io_result> client_connection::read_input(char* dst, size_t cap) {
+    if (!decoder_) {
+        auto op = stream_.read_some(asio::buffer(dst, cap));
+        co_return co_await std::move(op);
+    }
+    for (;;) {
+        size_t n = decoder_->read(dst, cap);
+        if (n > 0) co_return io_result{boost::system::error_code{}, n};
+        if (decoder_->failed()) {
+            ctx_.log->error("PROTOCOL(V2): [{}] - {}", client_.remote_address, decoder_->error());
+            co_return io_result{asio::error::make_error_code(asio::error::invalid_argument), 0};
+        }
+        if (raw_input_.size() < initial_read_buffer) raw_input_.resize(initial_read_buffer);
+        auto op = stream_.read_some(asio::buffer(raw_input_));
+        auto [ec, got] = co_await std::move(op);
+        if (ec) co_return io_result{ec, 0};
+        decoder_->append_input(std::string_view(raw_input_.data(), got));
+    }
+}
+
+asio::awaitable<client_connection::io_result> client_connection::write_output(
+    const std::string& data) {
+    if (!encoder_) {
+        auto op = stream_.write_all(asio::buffer(data));
+        co_return co_await std::move(op);
+    }
+    encoded_.clear();
+    encoder_->encode(data, encoded_);
+    auto op = stream_.write_all(asio::buffer(encoded_));
+    co_return co_await std::move(op);
+}
+
+asio::awaitable<bool> client_connection::send_ok_frame() {
+    std::string frame;
+    wire::append_frame(frame, wire::frame_type::response, "OK");
+    auto [ec, n] = co_await write_output(frame);
+    co_return !ec;
+}
+
+void client_connection::record_tls_info() {
+    SSL* ssl = stream_.native_tls();
+    client_.tls = true;
+    client_.tls_common_name = net::tls_peer_common_name(ssl);
+    std::lock_guard lock(client_.info_mu);
+    client_.info.tls = true;
+    client_.info.tls_version = net::tls_version_name(ssl);
+    client_.info.tls_cipher_suite = net::tls_cipher_name(ssl);
+}
+
+asio::awaitable<bool> client_connection::perform_upgrade(std::string_view leftover) {
+    const auto up = client_.upgrade;
+    client_.upgrade_pending = false;
+    // The IDENTIFY reply goes out in the clear (and before any heartbeat the writer might add
+    // later): wait until the writer has written everything, then keep it idle.
+    poke_writer();
+    while (!closed_ && (writing_now_ || !client_.out.empty() || !buffered_.empty())) {
+        drained_.expires_at(steady_time::max());
+        co_await drained_.async_wait(as_tuple(use_awaitable));
+    }
+    if (closed_) co_return false;
+    upgrading_ = true;
+    auto fail = [this](std::string_view what) {
+        ctx_.log->error("PROTOCOL(V2): [{}] - IDENTIFY failed {}", client_.remote_address, what);
+        return false;
+    };
+    if (up.tls) {
+        if (!leftover.empty()) co_return fail("data received before the TLS handshake");
+        auto handshake = stream_.upgrade_to_tls_server(ctx_.tls, std::chrono::seconds(5));
+        auto ec = co_await std::move(handshake);
+        if (ec) co_return fail("TLS handshake - " + ec.message());
+        record_tls_info();
+        bool sent = co_await send_ok_frame();
+        if (!sent) co_return false;
+    }
+    if (up.snappy || up.deflate) {
+        if (up.snappy) {
+            encoder_ = wire::make_snappy_encoder();
+            decoder_ = wire::make_snappy_decoder();
+            client_.snappy = true;
+        } else {
+            encoder_ = wire::make_deflate_encoder(static_cast<int>(up.deflate_level));
+            decoder_ = wire::make_deflate_decoder();
+            client_.deflate = true;
+            client_.deflate_level = static_cast<int>(up.deflate_level);
+        }
+        decoder_->append_input(leftover);
+        {
+            std::lock_guard lock(client_.info_mu);
+            client_.info.snappy = client_.snappy;
+            client_.info.deflate = client_.deflate;
+        }
+        bool sent = co_await send_ok_frame();
+        if (!sent) co_return false;
+    }
+    upgrading_ = false;
+    poke_writer();
+    co_return !closed_;
+}
+
 asio::awaitable<void> client_connection::writer() {
     auto self = shared_from_this();
     while (!closed_) {
         auto now = std::chrono::steady_clock::now();
+        if (upgrading_) {  // the reader owns the stream until the upgrade is done
+            drained_.cancel();
+            timer_.expires_at(steady_time::max());
+            co_await timer_.async_wait(as_tuple(use_awaitable));
+            continue;
+        }
         if (client_.heartbeat_changed) {
             client_.heartbeat_changed = false;
             next_heartbeat_ = now + client_.heartbeat_interval;
         }
         client_.delivery_changed = false;
         if (!client_.close_after_flush) take_messages(now);
+        encode_deliveries();
 
-        if (client_.out.empty() && deliveries_.empty()) {
-            if (client_.close_after_flush || reader_done_) {
+        bool flush = must_flush(now);
+        size_t sendable = sendable_output();
+        if (closed_) break;
+        if (sendable == 0 && !flush) {
+            if (buffered_.empty() && client_.out.empty() &&
+                (client_.close_after_flush || reader_done_)) {
                 close_now();
                 break;
             }
+            if (buffered_.empty()) drained_.cancel();  // everything written (upgrade waits)
             if (wake_pending_) {
                 wake_pending_ = false;
                 continue;
@@ -252,13 +416,27 @@ asio::awaitable<void> client_connection::writer() {
                 if (next_heartbeat_ <= now) next_heartbeat_ = now + client_.heartbeat_interval;
                 continue;
             }
+            if (!buffered_.empty()) {
+                deadline = std::min(deadline, buffered_since_ + client_.output_buffer_timeout);
+            }
             timer_.expires_at(deadline);
             co_await timer_.async_wait(as_tuple(use_awaitable));
             continue;
         }
 
-        writing_.swap(client_.out);
-        encode_deliveries();
+        // Buffered message frames go first: NSQ writes replies through the same buffer, behind
+        // the messages already in it (a CLOSE_WAIT must follow the messages sent before it).
+        writing_.swap(buffered_);
+        buffered_.clear();
+        if (sendable == 0) {
+        } else if (sendable < client_.out.size()) {  // held back at a commit barrier
+            writing_.append(client_.out, 0, sendable);
+            client_.out.erase(0, sendable);
+            for (auto& b : client_.barriers) b.offset -= sendable;
+        } else {
+            writing_.append(client_.out);
+            client_.out.clear();
+        }
         if (client_.heartbeat_interval.count() > 0) {
             // NSQ's write deadline: a client that stops reading for a heartbeat interval is closed
             write_deadline_.expires_after(client_.heartbeat_interval);
@@ -270,8 +448,9 @@ asio::awaitable<void> client_connection::writer() {
                 }
             });
         }
-        auto [ec, n] =
-            co_await asio::async_write(socket_, asio::buffer(writing_), as_tuple(use_awaitable));
+        writing_now_ = true;
+        auto [ec, n] = co_await write_output(writing_);
+        writing_now_ = false;
         write_deadline_.cancel();
         drained_.cancel();
         writing_.clear();

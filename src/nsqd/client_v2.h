@@ -2,6 +2,7 @@
 // The protocol state of one V2 client connection (no socket: see client_connection.h).
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -21,6 +22,8 @@ enum class client_state : int {
     closing = 4
 };
 
+struct auth_state;  // nsqd/auth.h
+
 // The part of a client that /stats reads from other threads (copied under `client_v2::info_mu`
 // when it changes: IDENTIFY, SUB, RDY, CLS, publishes, deliveries).
 struct client_info {
@@ -34,6 +37,16 @@ struct client_info {
     int64_t sample_rate = 0;
     uint64_t message_count = 0;  // messages sent (deliveries)
     std::vector<std::pair<std::string, uint64_t>> pub_counts;
+    // AUTH (set when the auth server answers)
+    bool authed = false;  // has authorizations
+    std::string auth_identity;
+    std::string auth_identity_url;
+    // transport (after the IDENTIFY upgrades)
+    bool tls = false;
+    bool snappy = false;
+    bool deflate = false;
+    std::string tls_version;       // "TLS1.2", ...
+    std::string tls_cipher_suite;  // Go's name, see net/tls.h
 };
 
 struct client_v2 {
@@ -67,8 +80,38 @@ struct client_v2 {
     // publishing: the last topic published to, to skip the registry lookup
     std::shared_ptr<broker::topic> pub_topic;
 
+    // transport features negotiated by IDENTIFY (client_connection performs the upgrades)
+    bool tls = false;             // the connection is TLS (tls_v1 upgrade done)
+    std::string tls_common_name;  // CN of the verified client certificate, if any
+    bool snappy = false;
+    bool deflate = false;
+    int deflate_level = 0;
+    // Negotiated by the last IDENTIFY with feature_negotiation; while `upgrade_pending` the
+    // protocol reads no further command (client_connection upgrades the stream, then clears it).
+    struct upgrade_t {
+        bool tls = false;
+        bool snappy = false;
+        bool deflate = false;
+        int64_t deflate_level = 0;
+    } upgrade;
+    bool upgrade_pending = false;
+
+    // AUTH (auth.h, auth_query.h): a handler that needs the auth server sets `auth_pending`
+    // (and stops the input loop); the connection then runs run_pending_auth.
+    bool auth_pending = false;
+    bool auth_command = false;  // the pending query answers AUTH (else: a TTL re-query)
+    std::string auth_secret;    // the AUTH body, kept for re-queries
+    std::shared_ptr<const auth_state> auth;  // the last answer (nullptr before AUTH)
+
     // output: frames waiting for the writer; set `close_after_flush` on a fatal error
     std::string out;
+    // Durable mode: an OK frame at `offset` in `out` answers a publish that is acknowledged only
+    // once the journal commits `ticket`; the writer writes `out` up to the first such barrier.
+    struct commit_barrier {
+        size_t offset;
+        uint64_t ticket;
+    };
+    std::deque<commit_barrier> barriers;
     bool close_after_flush = false;
     // the input parser needs at least this many bytes before it can make progress
     size_t need_bytes = 0;

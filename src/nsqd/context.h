@@ -15,6 +15,10 @@
 #include "nsqd/options.h"
 #include "nsqd/stats.h"
 
+namespace boost::asio::ssl {
+class context;
+}
+
 namespace nsqpp::nsqd {
 
 inline constexpr const char* nsq_version = "1.3.0";
@@ -28,6 +32,11 @@ struct context {
     int64_t start_time = 0;  // unix seconds
     std::atomic<uint16_t> tcp_port{0};
     std::atomic<uint16_t> http_port{0};
+    std::atomic<uint16_t> https_port{0};
+
+    // TCP/HTTPS server TLS (from --tls-cert/--tls-key/...; null when TLS is not configured).
+    std::shared_ptr<boost::asio::ssl::context> tls;
+    bool tls_enabled() const { return tls != nullptr; }
 
     // Hooks the daemon installs (empty in unit tests and fuzzing).
     std::function<nsqd_stats(const stats_filter&)> collect_stats;
@@ -72,8 +81,10 @@ struct context {
     context(options o, int64_t node_id, std::shared_ptr<spdlog::logger> logger,
             broker::backend_factory make_backend = {})
         : opts(std::move(o)),
-          topics(broker::registry_config{static_cast<size_t>(opts.mem_queue_size), node_id,
-                                         std::move(make_backend)}),
+          topics(broker::registry_config{
+              static_cast<size_t>(opts.mem_queue_size), node_id, std::move(make_backend),
+              broker::make_quantile_config(opts.e2e_processing_latency_percentiles,
+                                           opts.e2e_processing_latency_window_time)}),
           log(std::move(logger)),
           lookupd_addresses_(opts.lookupd_tcp_addresses),
           log_level_(opts.log_level) {}

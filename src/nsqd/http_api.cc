@@ -10,6 +10,7 @@
 #include "broker/message.h"
 #include "nsqd/http_admin.h"
 #include "nsqd/http_config.h"
+#include "nsqd/http_metrics.h"
 #include "nsqd/http_stats.h"
 #include "nsqd/mpub_body.h"
 #include "nsqd/topics.h"
@@ -36,8 +37,14 @@ std::optional<response> topic_param(const request& req, std::string& name) {
 response publish(context& ctx, const std::string& topic_name,
                  std::vector<broker::message_ptr>& msgs, std::chrono::nanoseconds defer) {
     auto t = ensure_topic(ctx, topic_name);
-    auto err = t ? t->publish(msgs, defer) : broker::publish_error::exiting;
+    uint64_t ticket = 0;
+    auto err = t ? t->publish(msgs, defer, &ticket) : broker::publish_error::exiting;
     if (err != broker::publish_error::none) return response::error(503, "EXITING");
+    // Durable mode: answered once on disk (blocks this worker for one group commit).
+    const auto& journal = ctx.topics.get_journal();
+    if (ticket != 0 && journal && !journal->wait_committed(ticket)) {
+        return response::error(503, "E_WRITE_FAILED");
+    }
     return response::text(200, "OK");
 }
 
@@ -126,6 +133,7 @@ void register_http_api(http::router& r, context& ctx) {
     r.add("POST", "/mpub", with(ctx, handle_mpub),
           {static_cast<size_t>(o.max_body_size), "BODY_TOO_BIG"});
     r.add("GET", "/stats", with(ctx, handle_stats));
+    r.add("GET", "/metrics", with(ctx, handle_metrics));
 
     r.add("POST", "/topic/create", with(ctx, topic_create));
     r.add("POST", "/topic/delete", with(ctx, topic_delete));

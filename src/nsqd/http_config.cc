@@ -187,7 +187,8 @@ const entry table[] = {
     {"deflate", &options::deflate},
     {"max_deflate_level", &options::max_deflate_level},
     {"snappy", &options::snappy},
-    {"worker_threads", &options::worker_threads},  // nsqpp
+    {"metrics_per_client", &options::metrics_per_client},  // nsqpp
+    {"worker_threads", &options::worker_threads},          // nsqpp
 };
 
 response render(const context& ctx, const field& f) {

@@ -346,6 +346,15 @@ std::string render_stats_json(const nsqd_stats& s) {
     } else {
         append_clients(o, s.producers);
     }
+    if (s.durable) {  // nsqpp --durability=fsync only
+        const auto& d = *s.durable;
+        fmt::format_to(std::back_inserter(o),
+                       ",\"durable\":{{\"corruptions\":{},\"lost_records\":{},"
+                       "\"committed_lsn\":{},\"segments\":{},\"disk_bytes\":{},"
+                       "\"checkpoints\":{}}}",
+                       d.corruptions, d.lost_records, d.committed_lsn, d.segments, d.disk_bytes,
+                       d.checkpoints);
+    }
     o += '}';
     return o;
 }

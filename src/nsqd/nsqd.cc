@@ -20,16 +20,21 @@
 #include "base/log.h"
 #include "broker/disk_backend.h"
 #include "broker/guid.h"
+#include "durable/journal.h"
+#include "durable/legacy_import.h"
 #include "http/router.h"
 #include "http/server.h"
 #include "net/tcp_listener.h"
+#include "net/tls.h"
 #include "net/worker_pool.h"
+#include "nsqd/auth.h"
 #include "nsqd/client_connection.h"
 #include "nsqd/context.h"
 #include "nsqd/http_api.h"
 #include "nsqd/lookupd_client.h"
 #include "nsqd/metadata.h"
 #include "nsqd/stats_collector.h"
+#include "nsqd/statsd.h"
 #include "wire/names.h"
 
 namespace nsqpp::nsqd {
@@ -57,15 +62,29 @@ std::string bound_address(const std::string& configured, uint16_t port) {
     return host + ":" + std::to_string(port);
 }
 
-void validate(const options& o) {
+void validate(options& o) {
     if (o.max_deflate_level < 1 || o.max_deflate_level > 9) {
         throw std::runtime_error("--max-deflate-level must be [1,9]");
     }
-    if (!o.tls_cert.empty() || !o.tls_key.empty()) {
-        throw std::runtime_error("TLS is not implemented yet in nsqpp (--tls-cert/--tls-key)");
+    for (double q : o.e2e_processing_latency_percentiles) {
+        if (!(q > 0 && q <= 1)) {
+            throw std::runtime_error(
+                fmt::format("invalid E2E processing latency percentile: {}", q));
+        }
     }
-    if (!o.auth_http_addresses.empty()) {
-        throw std::runtime_error("AUTH is not implemented yet in nsqpp (--auth-http-address)");
+    if (!o.statsd_address.empty() && o.statsd_interval <= std::chrono::nanoseconds(0)) {
+        throw std::runtime_error("--statsd-interval must be positive");
+    }
+    // A client certificate policy implies TLS-only clients (NSQ's New()).
+    if (!o.tls_client_auth_policy.empty() && o.tls_required == "false") o.tls_required = "true";
+    if (o.tls_required != "false" && (o.tls_cert.empty() || o.tls_key.empty())) {
+        throw std::runtime_error("cannot require TLS client connections without TLS key and cert");
+    }
+    for (const auto& a : o.auth_http_addresses) {
+        std::string error;
+        if (!parse_auth_address(a, error)) {
+            throw std::runtime_error("invalid --auth-http-address " + a + " - " + error);
+        }
     }
 }
 std::string data_dir(const options& o) { return o.data_path.empty() ? "." : o.data_path; }
@@ -96,19 +115,39 @@ broker::backend_factory disk_backends(const options& o, std::shared_ptr<spdlog::
     };
     return [cfg](const std::string& name) { return broker::make_disk_backend(cfg, name); };
 }
+
+// --durability=fsync: the journal is the store (no disk queues).
+bool durable_mode(const options& o) { return o.durability == "fsync"; }
+broker::backend_factory backends(const options& o, std::shared_ptr<spdlog::logger> log,
+                                 context** ctx_slot) {
+    if (durable_mode(o)) return {};
+    return disk_backends(o, std::move(log), ctx_slot);
+}
 }  // namespace
 
 class nsqd_impl {
   public:
+    static std::shared_ptr<asio::ssl::context> make_tls(const options& o) {
+        if (o.tls_cert.empty() && o.tls_key.empty()) return nullptr;
+        try {
+            return net::make_tls_server_context({o.tls_cert, o.tls_key, o.tls_root_ca_file,
+                                                 o.tls_client_auth_policy, o.tls_min_version});
+        } catch (const std::exception& e) {
+            throw std::runtime_error(std::string("failed to build TLS config - ") + e.what());
+        }
+    }
+
     explicit nsqd_impl(options opts)
         : hostname_(os_hostname()),
           node_id_((validate(opts), resolve_node_id(opts, hostname_))),
           lock_fd_(lock_data_path(data_dir(opts))),
           ctx_(opts, node_id_, base::get_logger("nsqd"),
-               disk_backends(opts, base::get_logger("nsqd"), &ctx_ptr_)),
+               backends(opts, base::get_logger("nsqd"), &ctx_ptr_)),
           pool_(static_cast<size_t>(std::max<int64_t>(0, ctx_.opts.worker_threads))),
           scan_timer_(pool_.at(0)) {
         ctx_ptr_ = &ctx_;
+        if (durable_mode(ctx_.opts)) open_journal();
+        ctx_.tls = make_tls(ctx_.opts);
         ctx_.hostname = hostname_;
         ctx_.persist_metadata = [this] { persist_metadata(); };
         ctx_.collect_stats = [this](const stats_filter& f) { return stats(f); };
@@ -124,28 +163,39 @@ class nsqd_impl {
                               .count();
         ctx_.log->info("nsqd v{} (nsqpp) ID: {}", nsq_version, node_id_);
         load_metadata_and_start_topics();
+        if (journal_) journal_->start(ctx_.topics);
         tcp_ = std::make_unique<net::tcp_listener>(
             pool_, [this](asio::ip::tcp::socket s) { accept(std::move(s)); });
         uint16_t tcp_port = tcp_->listen(ctx_.opts.tcp_address);
         ctx_.tcp_port = tcp_port;
         ctx_.log->info("TCP: listening on {}", bound_address(ctx_.opts.tcp_address, tcp_port));
+        register_http_api(router_, ctx_);
+        if (ctx_.tls && !ctx_.opts.https_address.empty()) {
+            https_ = listen_http(ctx_.opts.https_address, router_, ctx_.https_port, "HTTPS");
+        }
         if (!ctx_.opts.http_address.empty()) {
-            register_http_api(router_, ctx_);
-            http_ = std::make_unique<http::server>(pool_.executors(), router_,
-                                                   static_cast<size_t>(ctx_.opts.max_body_size));
-            try {
-                auto [host, port] = net::split_host_port(ctx_.opts.http_address);
-                ctx_.http_port = http_->listen(host, port);
-            } catch (const std::exception& e) {
-                throw std::runtime_error("listen (" + ctx_.opts.http_address + ") failed - " +
-                                         e.what());
+            if (ctx_.opts.tls_required == "true") {
+                // Plain HTTP answers every request with TLS_REQUIRED (spec §6.1).
+                uint16_t https_port = ctx_.https_port;
+                plain_router_.use([https_port](http::request&, const http::handler&) {
+                    return http::response::json(
+                        403, fmt::format("{{\"message\": \"TLS_REQUIRED\", \"https_port\": {}}}",
+                                         https_port));
+                });
+                http_ = listen_http(ctx_.opts.http_address, plain_router_, ctx_.http_port, "HTTP");
+            } else {
+                http_ = listen_http(ctx_.opts.http_address, router_, ctx_.http_port, "HTTP");
             }
-            ctx_.log->info("HTTP: listening on {}",
-                           bound_address(ctx_.opts.http_address, ctx_.http_port));
         }
         tcp_->start();
         if (http_) http_->start();
+        if (https_) https_->start();
         lookupd_->start();  // ports known: IDENTIFY can announce them
+        // statsd after the ports are bound: its prefix names the HTTP port
+        if (!ctx_.opts.statsd_address.empty()) {
+            statsd_ = std::make_shared<statsd_loop>(ctx_, pool_.at(0).get_executor());
+            statsd_->start();
+        }
         asio::co_spawn(pool_.at(0), scan_loop(this), asio::detached);
         pool_.start();
         started_ = true;
@@ -158,14 +208,19 @@ class nsqd_impl {
             tcp_->stop();
             close_all_clients();
             if (http_) http_->stop();
+            if (https_) https_->stop();
             asio::post(pool_.at(0), [this] { scan_timer_.cancel(); });
             lookupd_->stop();  // connections just close (no UNREGISTER), as NSQ does
+            if (statsd_) statsd_->stop();
             wait_for_clients(std::chrono::seconds(5));
             pool_.join(std::chrono::milliseconds(5000));
             http_.reset();
+            https_.reset();
         }
         persist_metadata();
         ctx_.topics.close_all();  // memory, in-flight and deferred messages to disk
+        // durable mode: the last commit
+        if (journal_) journal_->stop();
         if (lock_fd_ >= 0) ::close(lock_fd_);
         lock_fd_ = -1;
         {
@@ -183,6 +238,22 @@ class nsqd_impl {
     context& ctx() { return ctx_; }
 
   private:
+    std::unique_ptr<http::server> listen_http(const std::string& address, const http::router& r,
+                                              std::atomic<uint16_t>& bound_port,
+                                              std::string_view name) {
+        auto server = std::make_unique<http::server>(pool_.executors(), r,
+                                                     static_cast<size_t>(ctx_.opts.max_body_size));
+        if (name == "HTTPS") server->set_tls(ctx_.tls);
+        try {
+            auto [host, port] = net::split_host_port(address);
+            bound_port = server->listen(host, port);
+        } catch (const std::exception& e) {
+            throw std::runtime_error("listen (" + address + ") failed - " + e.what());
+        }
+        ctx_.log->info("{}: listening on {}", name, bound_address(address, bound_port));
+        return server;
+    }
+
     void load_metadata_and_start_topics() {
         auto topics = load_metadata(ctx_.opts.data_path);
         std::vector<std::shared_ptr<broker::topic>> loaded;
@@ -203,8 +274,68 @@ class nsqd_impl {
             if (tm.paused) t->pause();
             loaded.push_back(std::move(t));
         }
+        restore_journal(loaded);
         for (auto& t : loaded) t->start();
         persist_metadata();
+    }
+
+    void open_journal() {
+        durable::journal_config cfg;
+        cfg.dir = data_dir(ctx_.opts) + "/durable";
+        cfg.log = ctx_.log;
+        cfg.on_failure = [this](const std::string& err) {
+            ctx_.set_health("durable log - " + err);
+        };
+        recovered_ = std::make_unique<durable::replayer>();
+        journal_ = durable::log_journal::open(cfg, *recovered_);
+        ctx_.topics.set_journal(journal_);
+    }
+
+    // Durable mode: what the journal held goes back into the (not yet started) topics.
+    void restore_journal(std::vector<std::shared_ptr<broker::topic>>& loaded) {
+        if (!recovered_) return;
+        std::vector<broker::journal_entry> entries;
+        auto values = [&entries](auto& map) -> std::vector<broker::journal_entry>& {
+            entries.clear();
+            for (auto& [id, e] : map) entries.push_back(std::move(e));
+            map.clear();
+            return entries;
+        };
+        for (auto& [name, rt] : recovered_->topics()) {
+            if (!wire::is_valid_topic_name(name) || wire::is_ephemeral(name)) continue;
+            bool created = false;
+            auto t = ctx_.topics.get_topic(name, &created, false);
+            if (!t) continue;
+            if (created) loaded.push_back(t);
+            t->restore_held(values(rt.held));
+            for (auto& [cname, rc] : rt.channels) {
+                if (!wire::is_valid_channel_name(cname) || wire::is_ephemeral(cname)) {
+                    // gone with the restart: later publishes must not count on it in a replay
+                    journal_->record(broker::journal_event::channel_deleted, name, cname);
+                    continue;
+                }
+                t->get_channel(cname)->restore(values(rc.messages));
+            }
+        }
+        recovered_.reset();
+        // go-diskqueue files (NSQ, or the default mode) move into the journal
+        broker::disk_backend_config legacy;
+        legacy.data_path = data_dir(ctx_.opts);
+        legacy.max_bytes_per_file = ctx_.opts.max_bytes_per_file;
+        legacy.max_msg_size = ctx_.opts.max_msg_size;
+        legacy.log = ctx_.log;
+        size_t imported = 0;
+        auto queues = durable::import_disk_queues(loaded, legacy, imported);
+        journal_->log().start_syncer();
+        bool durable = true;  // a checkpoint reclaims older segments and covers imported queues
+        if (journal_->log().segment_count() > 1 || !queues.empty()) {
+            durable = journal_->checkpoint(ctx_.topics);
+        }
+        if (!queues.empty() && durable) {
+            ctx_.log->info("DURABLE: imported {} messages from {} disk queues", imported,
+                           queues.size());
+            for (auto& q : queues) q->remove();  // in the journal now
+        }
     }
 
     void persist_metadata() {
@@ -277,8 +408,14 @@ class nsqd_impl {
     asio::steady_timer scan_timer_;
     std::unique_ptr<net::tcp_listener> tcp_;
     http::router router_;
+    http::router plain_router_;  // --tls-required=true: plain HTTP refuses everything
     std::unique_ptr<http::server> http_;
+    std::unique_ptr<http::server> https_;
     std::unique_ptr<lookupd_client> lookupd_;  // after pool_: destroyed before the workers
+    std::shared_ptr<statsd_loop> statsd_;      // null unless --statsd-address
+
+    std::shared_ptr<durable::log_journal> journal_;  // --durability=fsync only
+    std::unique_ptr<durable::replayer> recovered_;   // start-up only
 
     std::mutex clients_mu_;
     std::condition_variable clients_cv_;
@@ -299,6 +436,7 @@ void nsqd::wait() { impl_->wait(); }
 void nsqd::stop() { impl_->stop(); }
 uint16_t nsqd::tcp_port() const { return impl_->ctx().tcp_port; }
 uint16_t nsqd::http_port() const { return impl_->ctx().http_port; }
+uint16_t nsqd::https_port() const { return impl_->ctx().https_port; }
 const options& nsqd::opts() const { return impl_->ctx().opts; }
 
 }  // namespace nsqpp::nsqd

@@ -24,8 +24,9 @@ class nsqd {
     // Stops accepting, closes every client, joins the threads. Idempotent; safe from any thread.
     void stop();
 
-    uint16_t tcp_port() const;   // bound port (useful with ":0")
-    uint16_t http_port() const;  // 0 when HTTP is disabled
+    uint16_t tcp_port() const;    // bound port (useful with ":0")
+    uint16_t http_port() const;   // 0 when HTTP is disabled
+    uint16_t https_port() const;  // 0 unless TLS is configured
     const options& opts() const;
 
   private:

@@ -59,6 +59,9 @@ struct options {
 
     // nsqpp only
     int64_t worker_threads = 0;  // 0 = number of cores
+    // GET /metrics: per-client series (one set per connection: cardinality)
+    bool metrics_per_client = false;
+    std::string durability = "none";  // "none" (NSQ) or "fsync" (src/durable)
 
     // accepted, used by later issues
     nanoseconds http_client_connect_timeout = 2s;

@@ -142,6 +142,13 @@ const entry table[] = {
      &options::snappy},
     {"worker-threads", "worker_threads",
      "number of I/O worker threads (0 = number of CPU cores) [nsqpp]", &options::worker_threads},
+    {"metrics-per-client", "metrics_per_client",
+     "include per-client series in GET /metrics (one series set per connection) [nsqpp]",
+     &options::metrics_per_client},
+    {"durability", "durability",
+     "none (NSQ's behaviour) or fsync (PUB/MPUB/DPUB answered only once on disk; deferred and "
+     "in-flight state survive a crash) [nsqpp]",
+     &options::durability},
 };
 
 std::string to_lower(std::string s) {
@@ -190,6 +197,16 @@ std::string validate_tls_min_version(std::string& value) {
         }
     }
     return fmt::format("unknown tlsVersionOption {}", config::go_quote(lower));
+}
+
+// --durability: none | fsync.
+std::string validate_durability(std::string& value) {
+    std::string lower = to_lower(value);
+    if (lower == "none" || lower == "fsync") {
+        value = lower;
+        return "";
+    }
+    return fmt::format("invalid durability '{}' (none, fsync)", value);
 }
 
 // How Go prints these custom flag values as defaults in the usage text.
@@ -267,6 +284,7 @@ void register_options(config::option_set& set, options& opts, std::string* confi
     set.set_validator("log-level", validate_log_level);
     set.set_validator("tls-required", validate_tls_required);
     set.set_validator("tls-min-version", validate_tls_min_version);
+    set.set_validator("durability", validate_durability);
     // Go declares these with custom flag.Value types: usage shows "value" and their String().
     set.set_usage("log-level", "value", log_level_usage_default(opts.log_level));
     set.set_usage("tls-min-version", "value", tls_version_usage_default(opts.tls_min_version));

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "broker/message.h"
+#include "nsqd/auth.h"
 #include "nsqd/topics.h"
 #include "wire/endian.h"
 #include "wire/frame.h"
@@ -25,10 +26,12 @@ using params_t = std::vector<std::string_view>;
 
 // What a handler made of the bytes after the command line.
 struct outcome {
-    enum kind { done, need_more, fatal } k = done;
+    // wait: the command runs again once the auth server answered (client.auth_pending)
+    enum kind { done, need_more, fatal, wait } k = done;
     size_t bytes = 0;  // done: body bytes consumed; need_more: body bytes needed
     static outcome ok(size_t consumed = 0) { return {done, consumed}; }
     static outcome more(size_t needed) { return {need_more, needed}; }
+    static outcome wait_auth() { return {wait, 0}; }
     static outcome failed() { return {fatal, 0}; }
 };
 
@@ -158,9 +161,26 @@ outcome cmd_identify(call& k) {
     k.c.publish_info();
     if (!parsed.data->feature_negotiation) {
         send_response(k.c, "OK");
-    } else {
-        send_response(k.c, identify_response_json(k.ctx, k.c));
+        return outcome::ok(total);
     }
+    const auto& d = *parsed.data;
+    auto& up = k.c.upgrade;
+    up = {};
+    if (!k.c.tls) up.tls = d.tls_v1 && k.ctx.tls_enabled();
+    if (!k.c.snappy && !k.c.deflate) {
+        up.deflate = d.deflate && o.deflate;
+        up.snappy = d.snappy && o.snappy;
+    }
+    up.deflate_level = std::min<int64_t>(up.deflate && d.deflate_level > 0 ? d.deflate_level : 6,
+                                         o.max_deflate_level);
+    if (up.deflate && up.snappy) {
+        up = {};
+        return fatal_error(k.c,
+                           "E_IDENTIFY_FAILED cannot enable both deflate and snappy compression");
+    }
+    send_response(k.c, identify_response_json(k.ctx, k.c));
+    // The connection performs the upgrades before reading the next command.
+    k.c.upgrade_pending = up.tls || up.snappy || up.deflate;
     return outcome::ok(total);
 }
 
@@ -178,7 +198,37 @@ outcome cmd_auth(call& k) {
         return fatal_error(k.c, fmt::format("E_BAD_BODY AUTH invalid body size {}", *len));
     size_t total = 4 + static_cast<size_t>(*len);
     if (k.body.size() < total) return need(k, total, "E_BAD_BODY AUTH failed to read body");
-    return fatal_error(k.c, "E_AUTH_DISABLED AUTH disabled");
+    if (k.c.auth && k.c.auth->has_authorizations()) {
+        return fatal_error(k.c, "E_INVALID AUTH already set");
+    }
+    if (k.ctx.opts.auth_http_addresses.empty()) {
+        return fatal_error(k.c, "E_AUTH_DISABLED AUTH disabled");
+    }
+    // The connection queries the auth server (auth_query.h), then replies.
+    k.c.auth_secret.assign(k.body.substr(4, static_cast<size_t>(*len)));
+    k.c.auth_pending = true;
+    k.c.auth_command = true;
+    return outcome::ok(total);
+}
+
+// Authorization of PUB/MPUB/DPUB (channel "") and SUB (spec §3.3): nullopt when allowed, else
+// a fatal error or a wait for the auth server (expired TTL: the command runs again after it).
+std::optional<outcome> check_auth(call& k, std::string_view cmd, std::string_view topic,
+                                  std::string_view channel) {
+    if (k.ctx.opts.auth_http_addresses.empty()) return std::nullopt;
+    if (!k.c.auth || !k.c.auth->has_authorizations()) {
+        return fatal_error(k.c, fmt::format("E_AUTH_FIRST AUTH required before {}", cmd));
+    }
+    if (k.c.auth->expired(k.now)) {
+        k.c.auth_pending = true;
+        k.c.auth_command = false;
+        return outcome::wait_auth();
+    }
+    if (!k.c.auth->is_allowed(topic, channel)) {
+        return fatal_error(k.c, fmt::format("E_UNAUTHORIZED AUTH failed for {} on {} {}", cmd,
+                                            wire::go_quote(topic), wire::go_quote(channel)));
+    }
+    return std::nullopt;
 }
 
 // ---- SUB / RDY / FIN / REQ / TOUCH / CLS / NOP ----------------------------------------
@@ -200,6 +250,7 @@ outcome cmd_sub(call& k) {
         return fatal_error(k.c, fmt::format("E_BAD_CHANNEL SUB channel name {} is not valid",
                                             wire::go_quote(channel_name)));
     }
+    if (auto a = check_auth(k, "SUB", topic_name, channel_name)) return *a;
     // An ephemeral topic/channel may be deleted between lookup and subscribe: retry once.
     for (int attempt = 0; attempt < 2; ++attempt) {
         auto t = ensure_topic(k.ctx, topic_name);
@@ -365,12 +416,14 @@ outcome publish_one(call& k, std::string_view cmd, const std::string& topic_name
                     std::string_view body, std::chrono::nanoseconds defer, size_t consumed) {
     auto t = topic_for_publish(k, topic_name);
     broker::message_ptr msgs[1] = {broker::message::create(body)};
-    auto err = t ? t->publish(msgs, defer) : broker::publish_error::exiting;
+    uint64_t ticket = 0;
+    auto err = t ? t->publish(msgs, defer, &ticket) : broker::publish_error::exiting;
     if (err != broker::publish_error::none) {
         return fatal_error(k.c,
                            fmt::format("E_{}_FAILED {} failed {}", cmd, cmd, publish_failure(err)));
     }
     k.c.count_published(topic_name, 1);
+    if (ticket != 0) k.c.barriers.push_back({k.c.out.size(), ticket});  // durable mode
     send_response(k.c, "OK");
     return outcome::ok(consumed);
 }
@@ -386,6 +439,7 @@ outcome cmd_pub(call& k) {
     std::string_view body;
     auto r = read_single_body(k, "PUB", body);
     if (r.k != outcome::done) return r;
+    if (auto a = check_auth(k, "PUB", topic_name, "")) return *a;
     return publish_one(k, "PUB", topic_name, body, std::chrono::nanoseconds{0}, r.bytes);
 }
 
@@ -411,6 +465,7 @@ outcome cmd_dpub(call& k) {
     std::string_view body;
     auto r = read_single_body(k, "DPUB", body);
     if (r.k != outcome::done) return r;
+    if (auto a = check_auth(k, "DPUB", topic_name, "")) return *a;
     return publish_one(k, "DPUB", topic_name, body,
                        std::chrono::duration_cast<std::chrono::nanoseconds>(
                            std::chrono::milliseconds(static_cast<int64_t>(defer_ms))),
@@ -427,6 +482,7 @@ outcome cmd_mpub(call& k) {
                            fmt::format("E_BAD_TOPIC E_BAD_TOPIC MPUB topic name {} is not valid",
                                        wire::go_quote(topic_name)));
     }
+    if (auto a = check_auth(k, "MPUB", topic_name, "")) return *a;
     auto t = topic_for_publish(k, topic_name);  // created even if the body turns out invalid
     const auto& o = k.ctx.opts;
     auto body_len = read_i32(k.body, 0);
@@ -470,11 +526,14 @@ outcome cmd_mpub(call& k) {
         msgs.push_back(broker::message::create(k.body.substr(p + 4, size)));
         p += 4 + size;
     }
-    auto err = t ? t->publish(msgs) : broker::publish_error::exiting;
+    uint64_t ticket = 0;
+    auto err =
+        t ? t->publish(msgs, std::chrono::nanoseconds{0}, &ticket) : broker::publish_error::exiting;
     if (err != broker::publish_error::none) {
         return fatal_error(k.c, "E_MPUB_FAILED MPUB failed " + publish_failure(err));
     }
     k.c.count_published(topic_name, msgs.size());
+    if (ticket != 0) k.c.barriers.push_back({k.c.out.size(), ticket});  // durable mode
     send_response(k.c, "OK");
     return outcome::ok(pos);
 }
@@ -508,14 +567,17 @@ void split_params(std::string_view line, params_t& out) {
 
 std::string identify_response_json(const context& ctx, const client_v2& c) {
     const auto& o = ctx.opts;
-    int64_t deflate_level = std::min<int64_t>(6, o.max_deflate_level);
+    const auto& up = c.upgrade;
+    int64_t deflate_level =
+        up.deflate_level > 0 ? up.deflate_level : std::min<int64_t>(6, o.max_deflate_level);
     return fmt::format(
         "{{\"max_rdy_count\":{},\"version\":\"{}\",\"max_msg_timeout\":{},\"msg_timeout\":{},"
-        "\"tls_v1\":false,\"deflate\":false,\"deflate_level\":{},\"max_deflate_level\":{},"
-        "\"snappy\":false,\"sample_rate\":{},\"auth_required\":false,\"output_buffer_size\":{},"
+        "\"tls_v1\":{},\"deflate\":{},\"deflate_level\":{},\"max_deflate_level\":{},"
+        "\"snappy\":{},\"sample_rate\":{},\"auth_required\":{},\"output_buffer_size\":{},"
         "\"output_buffer_timeout\":{}}}",
-        o.max_rdy_count, nsq_version, to_ms(o.max_msg_timeout), to_ms(c.msg_timeout), deflate_level,
-        o.max_deflate_level, c.sample_rate, c.output_buffer_size, to_ms(c.output_buffer_timeout));
+        o.max_rdy_count, nsq_version, to_ms(o.max_msg_timeout), to_ms(c.msg_timeout), up.tls,
+        up.deflate, deflate_level, o.max_deflate_level, up.snappy, c.sample_rate,
+        !o.auth_http_addresses.empty(), c.output_buffer_size, to_ms(c.output_buffer_timeout));
 }
 
 void init_client(const context& ctx, client_v2& client) {
@@ -530,7 +592,8 @@ size_t process_input(context& ctx, client_v2& client, std::string_view in, stead
     static thread_local params_t params;
     size_t pos = 0;
     client.need_bytes = 0;
-    while (!client.close_after_flush && pos < in.size()) {
+    while (!client.close_after_flush && !client.upgrade_pending && !client.auth_pending &&
+           pos < in.size()) {
         std::string_view rest = in.substr(pos);
         size_t nl = rest.find('\n');
         if (nl == std::string_view::npos) {
@@ -545,6 +608,13 @@ size_t process_input(context& ctx, client_v2& client, std::string_view in, stead
         std::string_view line = rest.substr(0, nl);
         if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
         split_params(line, params);
+        // TLS policy: checked before every command but IDENTIFY (also unknown ones)
+        if (ctx.opts.tls_required != "false" && !client.tls && params[0] != "IDENTIFY") {
+            fatal_error(client, fmt::format("E_INVALID cannot {} in current state (TLS required)",
+                                            params[0]));
+            pos += nl + 1;
+            break;
+        }
         const auto& table = command_table();
         auto it = table.find(params[0]);
         if (it == table.end()) {
@@ -554,6 +624,7 @@ size_t process_input(context& ctx, client_v2& client, std::string_view in, stead
         }
         call k{ctx, client, params, rest.substr(nl + 1), now};
         outcome r = it->second(k);
+        if (r.k == outcome::wait) break;  // re-authorization: not consumed, runs again
         if (r.k == outcome::need_more) {
             client.need_bytes = nl + 1 + r.bytes;
             break;

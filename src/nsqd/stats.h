@@ -88,6 +88,16 @@ struct stats_filter {
     bool include_mem = true;
 };
 
+// --durability=fsync only (nsqpp): the journal's counters (src/durable).
+struct durable_stats {
+    uint64_t corruptions = 0;
+    uint64_t lost_records = 0;
+    uint64_t committed_lsn = 0;
+    uint64_t segments = 0;
+    uint64_t disk_bytes = 0;
+    uint64_t checkpoints = 0;
+};
+
 struct nsqd_stats {
     std::string version;
     std::string health;  // "OK" or "NOK - <error>"
@@ -95,6 +105,7 @@ struct nsqd_stats {
     std::optional<std::vector<topic_stats>> topics;      // nullopt: topic= names an unknown topic
     std::optional<memory_stats> memory;                  // nullopt: include_mem=false
     std::optional<std::vector<client_stats>> producers;  // nullopt: none, or include_clients=false
+    std::optional<durable_stats> durable;                // nullopt: --durability=none
 };
 
 }  // namespace nsqpp::nsqd

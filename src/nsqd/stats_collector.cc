@@ -21,16 +21,25 @@ client_stats client_view(const snapshot& s) {
     c.connect_ts = s.connect_ts;
     c.sample_rate = s.info.sample_rate;
     c.user_agent = s.info.user_agent;
+    c.authed = s.info.authed;
+    c.auth_identity = s.info.auth_identity;
+    c.auth_identity_url = s.info.auth_identity_url;
+    c.tls = s.info.tls;
+    c.snappy = s.info.snappy;
+    c.deflate = s.info.deflate;
+    c.tls_version = s.info.tls_version;
+    c.tls_cipher_suite = s.info.tls_cipher_suite;
     return c;
 }
 
-// No latency samples are kept yet (e2e issue): with percentiles configured NSQ lists one entry
-// per quantile with value 0 until there are samples.
-e2e_latency_stats empty_e2e(const context& ctx) {
-    if (ctx.opts.e2e_processing_latency_percentiles.empty()) return {0, std::nullopt};
-    std::vector<std::pair<double, double>> out;
-    for (double q : ctx.opts.e2e_processing_latency_percentiles) out.emplace_back(q, 0.0);
-    return {0, std::move(out)};
+// e2e latency (spec §10.2): null without percentiles configured (or `samples`); else one entry
+// per quantile, 0 until there are samples.
+e2e_latency_stats e2e_view(const context& ctx,
+                           const std::vector<broker::quantile_sample>* samples) {
+    const auto& cfg = ctx.topics.config().e2e;
+    if (!cfg || !samples) return {0, std::nullopt};
+    auto r = broker::query_quantiles(*cfg, *samples);
+    return {r.count, std::move(r.percentiles)};
 }
 
 // NSQ 1.3.0 reports at most one pub_counts entry: the filtered topic's, else any one.
@@ -54,6 +63,7 @@ memory_stats process_memory() {
 }
 
 channel_stats channel_view(const context& ctx, const broker::channel& ch,
+                           const std::vector<broker::quantile_sample>* e2e_samples,
                            const std::vector<const snapshot*>& subs, const stats_filter& filter) {
     auto s = ch.stats();
     channel_stats c;
@@ -67,7 +77,7 @@ channel_stats channel_view(const context& ctx, const broker::channel& ch,
     c.timeout_count = s.timeout_count;
     c.client_count = static_cast<int64_t>(subs.size());
     c.paused = s.paused;
-    c.e2e_processing_latency = empty_e2e(ctx);
+    c.e2e_processing_latency = e2e_view(ctx, e2e_samples);
     if (filter.include_clients) {
         c.clients.emplace();
         for (const auto* sub : subs) {
@@ -92,6 +102,11 @@ nsqd_stats collect_stats(const context& ctx, const std::vector<snapshot>& client
     std::string health = ctx.health();
     out.health = health.empty() ? "OK" : "NOK - " + health;
     out.start_time = ctx.start_time;
+    if (const auto& j = ctx.topics.get_journal()) {
+        auto c = j->counters();
+        out.durable = durable_stats{c.corruptions, c.lost_records, c.committed,
+                                    c.segments,    c.disk_bytes,   c.checkpoints};
+    }
 
     // consumers by (topic, channel)
     std::map<std::pair<std::string, std::string>, std::vector<const snapshot*>> subscribers;
@@ -112,15 +127,21 @@ nsqd_stats collect_stats(const context& ctx, const std::vector<snapshot>& client
         view.message_count = ts.message_count;
         view.message_bytes = ts.message_bytes;
         view.paused = ts.paused;
-        view.e2e_processing_latency =
-            t->channel_count() > 0 ? empty_e2e(ctx) : e2e_latency_stats{0, std::nullopt};
+        std::vector<broker::quantile_sample> topic_e2e;  // every channel's, filter or not
+        bool topic_e2e_on = false;
         for (const auto& ch : t->channels()) {  // sorted by name
+            std::vector<broker::quantile_sample> e2e;
+            const bool e2e_on = ch->e2e_samples(e2e);
+            topic_e2e.insert(topic_e2e.end(), e2e.begin(), e2e.end());
+            topic_e2e_on = topic_e2e_on || e2e_on;
             if (filter.channel && ch->name() != *filter.channel) continue;
             auto it = subscribers.find({t->name(), ch->name()});
             static const std::vector<const snapshot*> none;
-            view.channels.push_back(
-                channel_view(ctx, *ch, it == subscribers.end() ? none : it->second, filter));
+            view.channels.push_back(channel_view(ctx, *ch, e2e_on ? &e2e : nullptr,
+                                                 it == subscribers.end() ? none : it->second,
+                                                 filter));
         }
+        view.e2e_processing_latency = e2e_view(ctx, topic_e2e_on ? &topic_e2e : nullptr);
         if (filter.channel && view.channels.empty()) continue;
         out.topics->push_back(std::move(view));
     }

@@ -11,6 +11,7 @@
 
 #include "config/go_syntax.h"
 #include "http/url.h"
+#include "nsqlookupd/http_metrics.h"
 #include "wire/names.h"
 
 namespace nsqpp::nsqlookupd {
@@ -265,6 +266,7 @@ void register_http_api(http::router& r, context& ctx) {
         {"GET", "/topics", [](context& c, const request&) { return handle_topics(c); }},
         {"GET", "/channels", handle_channels},
         {"GET", "/nodes", [](context& c, const request&) { return handle_nodes(c); }},
+        {"GET", "/metrics", [](context& c, const request&) { return handle_metrics(c); }},
         {"POST", "/topic/create", handle_topic_create},
         {"POST", "/topic/delete", handle_topic_delete},
         {"POST", "/topic/tombstone", handle_topic_tombstone},

@@ -222,9 +222,7 @@ TEST_F(identify, validation_order) {
                         "E_BAD_BODY IDENTIFY sample rate (200) is invalid"));
 }
 
-// BUG (server, not implemented yet): with --snappy and --deflate on (the defaults) nsqd answers
-// snappy/deflate false instead of negotiating them, so this error never happens (§3.2).
-TEST_F(identify, DISABLED_both_compressions_negotiated_is_fatal) {
+TEST_F(identify, both_compressions_negotiated_is_fatal) {
     EXPECT_TRUE(invalid(R"({"feature_negotiation":true,"snappy":true,"deflate":true})",
                         "E_IDENTIFY_FAILED cannot enable both deflate and snappy compression"));
 }

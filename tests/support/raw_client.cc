@@ -4,12 +4,16 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <cstring>
 #include <utility>
+
+#include "wire/stream_codec.h"
 
 namespace nsqpp::test {
 
@@ -63,10 +67,27 @@ std::string describe(const frame& f) {
     return "frame type " + std::to_string(static_cast<int32_t>(f.type)) + " \"" + f.data + "\"";
 }
 
+struct raw_client::layers {
+    SSL_CTX* ctx = nullptr;
+    SSL* ssl = nullptr;
+    std::unique_ptr<wire::stream_encoder> encoder;
+    std::unique_ptr<wire::stream_decoder> decoder;
+    ~layers() {
+        if (ssl) SSL_free(ssl);
+        if (ctx) SSL_CTX_free(ctx);
+    }
+};
+
+raw_client::raw_client() = default;
 raw_client::~raw_client() { close(); }
 
 raw_client::raw_client(raw_client&& o) noexcept
-    : fd_(std::exchange(o.fd_, -1)), buf_(std::move(o.buf_)), eof_(o.eof_) {}
+    : fd_(std::exchange(o.fd_, -1)),
+      buf_(std::move(o.buf_)),
+      eof_(o.eof_),
+      layers_(std::move(o.layers_)),
+      wire_sent_(o.wire_sent_),
+      wire_received_(o.wire_received_) {}
 
 raw_client& raw_client::operator=(raw_client&& o) noexcept {
     if (this != &o) {
@@ -74,8 +95,141 @@ raw_client& raw_client::operator=(raw_client&& o) noexcept {
         fd_ = std::exchange(o.fd_, -1);
         buf_ = std::move(o.buf_);
         eof_ = o.eof_;
+        layers_ = std::move(o.layers_);
+        wire_sent_ = o.wire_sent_;
+        wire_received_ = o.wire_received_;
     }
     return *this;
+}
+
+namespace {
+std::string openssl_error(const char* what) {
+    unsigned long e = ERR_get_error();
+    char buf[256] = {0};
+    if (e != 0) ERR_error_string_n(e, buf, sizeof buf);
+    ERR_clear_error();
+    return std::string(what) + ": " + (e != 0 ? buf : std::strerror(errno));
+}
+}  // namespace
+
+std::string raw_client::start_tls(const std::string& ca_file, const std::string& cert_file,
+                                  const std::string& key_file, milliseconds timeout) {
+    if (fd_ < 0) return "not connected";
+    if (!layers_) layers_ = std::make_unique<layers>();
+    auto& l = *layers_;
+    l.ctx = SSL_CTX_new(TLS_client_method());
+    if (!l.ctx) return openssl_error("SSL_CTX_new");
+    if (!ca_file.empty()) {
+        if (SSL_CTX_load_verify_locations(l.ctx, ca_file.c_str(), nullptr) != 1) {
+            return openssl_error("load CA");
+        }
+        SSL_CTX_set_verify(l.ctx, SSL_VERIFY_PEER, nullptr);
+    }
+    if (!cert_file.empty()) {
+        if (SSL_CTX_use_certificate_chain_file(l.ctx, cert_file.c_str()) != 1 ||
+            SSL_CTX_use_PrivateKey_file(l.ctx, key_file.c_str(), SSL_FILETYPE_PEM) != 1) {
+            return openssl_error("client certificate");
+        }
+    }
+    l.ssl = SSL_new(l.ctx);
+    SSL_set_fd(l.ssl, fd_);
+    auto deadline = clock::now() + timeout;
+    for (;;) {
+        int r = SSL_connect(l.ssl);
+        if (r == 1) return "";
+        int err = SSL_get_error(l.ssl, r);
+        if (err != SSL_ERROR_WANT_READ && err != SSL_ERROR_WANT_WRITE) {
+            return openssl_error("SSL_connect");
+        }
+        auto left = std::chrono::duration_cast<milliseconds>(deadline - clock::now()).count();
+        if (left <= 0) return "TLS handshake timed out";
+        pollfd p{fd_, static_cast<short>(err == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT), 0};
+        ::poll(&p, 1, static_cast<int>(left));
+    }
+}
+
+void raw_client::use_snappy() {
+    if (!layers_) layers_ = std::make_unique<layers>();
+    layers_->encoder = wire::make_snappy_encoder();
+    layers_->decoder = wire::make_snappy_decoder();
+    std::string pending = std::move(buf_);
+    buf_.clear();
+    append_received(pending.data(), pending.size());
+}
+
+void raw_client::use_deflate(int level) {
+    if (!layers_) layers_ = std::make_unique<layers>();
+    layers_->encoder = wire::make_deflate_encoder(level);
+    layers_->decoder = wire::make_deflate_decoder();
+    std::string pending = std::move(buf_);
+    buf_.clear();
+    append_received(pending.data(), pending.size());
+}
+
+void raw_client::append_received(const char* data, size_t n) {
+    if (!layers_ || !layers_->decoder) {
+        buf_.append(data, n);
+        return;
+    }
+    wire_received_ += n;
+    auto& dec = *layers_->decoder;
+    dec.append_input(std::string_view(data, n));
+    char tmp[65536];
+    while (size_t got = dec.read(tmp, sizeof tmp)) buf_.append(tmp, got);
+    if (dec.failed()) {
+        ADD_FAILURE() << "decoding nsqd's stream: " << dec.error();
+        eof_ = true;
+    }
+}
+
+bool raw_client::send_uncompressed(std::string_view bytes) {
+    std::string error;
+    return fd_ >= 0 && write_all(bytes, false, error, false);
+}
+
+bool raw_client::write_all(std::string_view bytes, bool nonblocking, std::string& error,
+                           bool compress) {
+    std::string encoded;
+    if (compress && layers_ && layers_->encoder) {
+        layers_->encoder->encode(bytes, encoded);
+        wire_sent_ += encoded.size();
+        bytes = encoded;
+    }
+    while (!bytes.empty()) {
+        if (layers_ && layers_->ssl) {
+            int n = SSL_write(layers_->ssl, bytes.data(), static_cast<int>(bytes.size()));
+            if (n <= 0) {
+                error = openssl_error("SSL_write");
+                return false;
+            }
+            bytes.remove_prefix(static_cast<size_t>(n));
+            continue;
+        }
+        ssize_t n = ::send(fd_, bytes.data(), bytes.size(),
+                           MSG_NOSIGNAL | (nonblocking ? MSG_DONTWAIT : 0));
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) {
+            error = std::strerror(errno);
+            return false;
+        }
+        bytes.remove_prefix(static_cast<size_t>(n));
+    }
+    return true;
+}
+
+ssize_t raw_client::read_some(char* out, size_t cap) {
+    if (layers_ && layers_->ssl) {
+        int n = SSL_read(layers_->ssl, out, static_cast<int>(cap));
+        if (n > 0) return n;
+        int err = SSL_get_error(layers_->ssl, n);
+        if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE) return -2;
+        if (err == SSL_ERROR_ZERO_RETURN) return 0;
+        ERR_clear_error();
+        return err == SSL_ERROR_SYSCALL && errno == 0 ? 0 : -1;
+    }
+    ssize_t n = ::recv(fd_, out, cap, 0);
+    if (n < 0 && (errno == EINTR || errno == EAGAIN)) return -2;
+    return n;
 }
 
 bool raw_client::connect(uint16_t port) {
@@ -102,6 +256,7 @@ bool raw_client::connect(uint16_t port) {
 }
 
 void raw_client::close() {
+    layers_.reset();
     if (fd_ >= 0) ::close(fd_);
     fd_ = -1;
 }
@@ -113,13 +268,9 @@ void raw_client::shutdown_write() {
 void raw_client::send_magic() { send("  V2"); }
 
 bool raw_client::try_send(std::string_view bytes) {
-    while (fd_ >= 0 && !bytes.empty()) {
-        ssize_t n = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) return false;
-        bytes.remove_prefix(static_cast<size_t>(n));
-    }
-    return fd_ >= 0;
+    if (fd_ < 0) return false;
+    std::string error;
+    return write_all(bytes, true, error);
 }
 
 bool raw_client::send(std::string_view bytes) {
@@ -127,14 +278,10 @@ bool raw_client::send(std::string_view bytes) {
         ADD_FAILURE() << "send on a closed raw_client";
         return false;
     }
-    while (!bytes.empty()) {
-        ssize_t n = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            ADD_FAILURE() << "send: " << std::strerror(errno);
-            return false;
-        }
-        bytes.remove_prefix(static_cast<size_t>(n));
+    std::string error;
+    if (!write_all(bytes, false, error)) {
+        ADD_FAILURE() << "send: " << error;
+        return false;
     }
     return true;
 }
@@ -144,26 +291,27 @@ bool raw_client::fill(clock::time_point deadline) {
     for (;;) {
         auto left = std::chrono::duration_cast<milliseconds>(deadline - clock::now()).count();
         if (left < 0) return false;
-        pollfd p{fd_, POLLIN, 0};
-        int r = ::poll(&p, 1, static_cast<int>(left));
-        if (r < 0) {
-            if (errno == EINTR) continue;
-            return false;
+        bool tls_buffered = layers_ && layers_->ssl && SSL_pending(layers_->ssl) > 0;
+        if (!tls_buffered) {
+            pollfd p{fd_, POLLIN, 0};
+            int r = ::poll(&p, 1, static_cast<int>(left));
+            if (r < 0) {
+                if (errno == EINTR) continue;
+                return false;
+            }
+            if (r == 0) return false;
         }
-        if (r == 0) return false;
         char tmp[65536];
-        ssize_t n = ::recv(fd_, tmp, sizeof tmp, 0);
-        if (n < 0) {
-            if (errno == EINTR || errno == EAGAIN) continue;
-            eof_ = true;  // reset counts as closed by the peer
+        ssize_t n = read_some(tmp, sizeof tmp);
+        if (n == -2) continue;
+        if (n <= 0) {
+            eof_ = true;  // a reset counts as closed by the peer
             return false;
         }
-        if (n == 0) {
-            eof_ = true;
-            return false;
-        }
-        buf_.append(tmp, static_cast<size_t>(n));
-        return true;
+        size_t before = buf_.size();
+        append_received(tmp, static_cast<size_t>(n));
+        if (buf_.size() == before && !eof_) continue;  // compressed input without output yet
+        return !eof_ || buf_.size() > before;
     }
 }
 

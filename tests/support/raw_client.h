@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -50,7 +51,7 @@ std::string describe(const frame& f);
 
 class raw_client {
   public:
-    raw_client() = default;
+    raw_client();
     ~raw_client();
     raw_client(const raw_client&) = delete;
     raw_client& operator=(const raw_client&) = delete;
@@ -95,6 +96,22 @@ class raw_client {
     ::testing::AssertionResult expect_fatal(std::string_view text,
                                             milliseconds timeout = default_timeout);
 
+    // ---- negotiated layers (after an IDENTIFY reply with tls_v1/snappy/deflate true) ----
+    // TLS client handshake on the connection (blocking, `timeout`); `ca_file` verifies the
+    // server (empty: no verification); `cert_file`/`key_file` present a client certificate.
+    // Returns "" on success, else the error.
+    std::string start_tls(const std::string& ca_file = "", const std::string& cert_file = "",
+                          const std::string& key_file = "", milliseconds timeout = default_timeout);
+    // Switches both directions to the snappy framing format / raw deflate at `level` (bytes
+    // already received after the IDENTIFY reply are decoded as compressed input).
+    void use_snappy();
+    void use_deflate(int level);
+    // Sends `bytes` as they are on the (possibly TLS) stream, bypassing compression.
+    bool send_uncompressed(std::string_view bytes);
+    // Compressed bytes sent/received so far (0 without compression).
+    uint64_t wire_bytes_sent() const { return wire_sent_; }
+    uint64_t wire_bytes_received() const { return wire_received_; }
+
     // Bytes received but not yet consumed as frames.
     const std::string& pending() const { return buf_; }
     bool peer_closed() const { return eof_; }
@@ -103,9 +120,20 @@ class raw_client {
     // Reads more bytes into buf_ before `deadline`; false on timeout, EOF or error.
     bool fill(std::chrono::steady_clock::time_point deadline);
 
+    // Writes `bytes` through TLS/compression; false (errno-style message in `error`) on failure.
+    bool write_all(std::string_view bytes, bool nonblocking, std::string& error,
+                   bool compress = true);
+    // One read from the socket (through TLS) into `out`: >0 bytes, 0 EOF, -1 error, -2 retry.
+    ssize_t read_some(char* out, size_t cap);
+    void append_received(const char* data, size_t n);
+
+    struct layers;  // TLS session and codecs (raw_client.cc)
     int fd_ = -1;
     std::string buf_;
     bool eof_ = false;
+    std::unique_ptr<layers> layers_;
+    uint64_t wire_sent_ = 0;
+    uint64_t wire_received_ = 0;
 };
 
 // ---- conveniences built on raw_client ----

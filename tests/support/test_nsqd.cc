@@ -50,7 +50,7 @@ std::unique_ptr<nsqd::nsqd> start_nsqd_in(const std::string& data_path, nsqd::op
                                           int workers) {
     opts.tcp_address = "127.0.0.1:0";
     opts.http_address = "127.0.0.1:0";
-    opts.https_address = "";
+    opts.https_address = opts.tls_cert.empty() ? "" : "127.0.0.1:0";
     opts.data_path = data_path;
     opts.worker_threads = workers;
     auto d = std::make_unique<nsqd::nsqd>(std::move(opts));

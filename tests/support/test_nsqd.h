@@ -9,7 +9,8 @@
 
 namespace nsqpp::test {
 
-// Sets tcp_address/http_address to "127.0.0.1:0", https_address to "", data_path to a new temp
+// Sets tcp_address/http_address to "127.0.0.1:0", https_address to "" ("127.0.0.1:0" when
+// opts.tls_cert is set), data_path to a new temp
 // dir and worker_threads to `workers`, then starts the daemon (throws when it cannot start).
 std::unique_ptr<nsqd::nsqd> start_nsqd(nsqd::options opts = {}, int workers = 2);
 

@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# nsqgw vs nginx as reverse proxies to the same local backend, in one run.
+#
+#   bench/gateway/run.sh [duration=10s] [connections=64] [workers=1] [rounds=3]
+#
+# Needs: build/gateway-rel/apps/nsqgw/nsqgw (cmake --preset release -B build/gateway-rel;
+# cmake --build build/gateway-rel --target nsqgw), wrk, nginx (nginx-light), g++.
+# The backend (backend.cc, built here with -O2) answers every request "200 OK" with a 2-byte
+# body. nginx and nsqgw get the same worker count, keep-alive upstream connections, no access
+# log; nsqgw runs its default middleware (metrics). wrk: 1 thread, `connections` keep-alive
+# connections. Each round measures direct → nginx → nsqgw; the table shows every round and the
+# median. "added p99" = proxy p99 − direct p99 of the same round.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+DURATION=${1:-10s}
+CONNS=${2:-64}
+WORKERS=${3:-1}
+ROUNDS=${4:-3}
+NSQGW=${NSQGW:-build/gateway-rel/apps/nsqgw/nsqgw}
+[ -x "$NSQGW" ] || { echo "build nsqgw first: $NSQGW missing" >&2; exit 1; }
+command -v wrk >/dev/null || { echo "wrk missing" >&2; exit 1; }
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+[ -x "$NGINX" ] || { echo "nginx missing (apt-get install nginx-light)" >&2; exit 1; }
+
+TMP=$(mktemp -d /tmp/nsqgw-bench.XXXXXX)
+PIDS=()
+cleanup() {
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_port() {
+  for _ in $(seq 1 100); do
+    (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return 0
+    sleep 0.1
+  done
+  echo "port $1 never opened" >&2; return 1
+}
+
+g++ -O2 -std=c++20 -o "$TMP/backend" bench/gateway/backend.cc -lpthread
+BACKEND_PORT=$(free_port); NGINX_PORT=$(free_port); GW_PORT=$(free_port)
+
+"$TMP/backend" "$BACKEND_PORT" 1 & PIDS+=($!)
+wait_port "$BACKEND_PORT"
+
+mkdir -p "$TMP/nginx/logs"
+cat > "$TMP/nginx/nginx.conf" <<CONF
+worker_processes $WORKERS;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  upstream backend { server 127.0.0.1:$BACKEND_PORT; keepalive 256; }
+  server {
+    listen 127.0.0.1:$NGINX_PORT;
+    location / {
+      proxy_pass http://backend;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+    }
+  }
+}
+CONF
+"$NGINX" -p "$TMP/nginx" -c "$TMP/nginx/nginx.conf" \
+  -g "daemon off; pid $TMP/nginx/nginx.pid; error_log stderr;" 2>"$TMP/nginx/error.log" & PIDS+=($!)
+wait_port "$NGINX_PORT"
+
+"$NSQGW" --http-address "127.0.0.1:$GW_PORT" --admin-address "" --worker-threads "$WORKERS" \
+  --upstream "127.0.0.1:$BACKEND_PORT" --log-level warn & PIDS+=($!)
+wait_port "$GW_PORT"
+
+# wrk output → "rps p50_ms p99_ms"
+measure() {
+  wrk -t1 -c"$CONNS" -d"$DURATION" --latency "http://127.0.0.1:$1/" > "$TMP/wrk.txt"
+  awk '
+    function ms(v) { if (v ~ /us$/) return v/1000; if (v ~ /ms$/) return v+0; if (v ~ /s$/) return v*1000; return v }
+    /Requests\/sec/ { rps = $2 }
+    $1 == "50%" { p50 = ms($2) }
+    $1 == "99%" { p99 = ms($2) }
+    /Non-2xx/ { bad = $NF }
+    END { printf "%.0f %.3f %.3f %s\n", rps, p50, p99, (bad == "" ? 0 : bad) }' "$TMP/wrk.txt"
+}
+
+echo "# nsqgw vs nginx: wrk -t1 -c$CONNS -d$DURATION, $WORKERS worker(s) each, $(nproc) cores, $(date -u +%FT%TZ)"
+echo "| round | target | req/s | p50 ms | p99 ms | added p99 ms | non-2xx |"
+echo "|---|---|---|---|---|---|---|"
+for r in $(seq 1 "$ROUNDS"); do
+  read -r d_rps d_p50 d_p99 d_bad < <(measure "$BACKEND_PORT")
+  read -r n_rps n_p50 n_p99 n_bad < <(measure "$NGINX_PORT")
+  read -r g_rps g_p50 g_p99 g_bad < <(measure "$GW_PORT")
+  echo "| $r | direct | $d_rps | $d_p50 | $d_p99 | - | $d_bad |"
+  echo "| $r | nginx | $n_rps | $n_p50 | $n_p99 | $(awk "BEGIN{printf \"%.3f\", $n_p99-$d_p99}") | $n_bad |"
+  echo "| $r | nsqgw | $g_rps | $g_p50 | $g_p99 | $(awk "BEGIN{printf \"%.3f\", $g_p99-$d_p99}") | $g_bad |"
+  echo "$n_rps $g_rps $(awk "BEGIN{print $n_p99-$d_p99}") $(awk "BEGIN{print $g_p99-$d_p99}")" >> "$TMP/rounds.txt"
+done
+sort -n -k1 "$TMP/rounds.txt" | awk '{n[NR]=$1} END {printf "median nginx req/s: %s\n", n[int((NR+1)/2)]}'
+sort -n -k2 "$TMP/rounds.txt" | awk '{g[NR]=$2} END {printf "median nsqgw req/s: %s\n", g[int((NR+1)/2)]}'
+sort -n -k3 "$TMP/rounds.txt" | awk '{a[NR]=$3} END {printf "median nginx added p99 ms: %s\n", a[int((NR+1)/2)]}'
+sort -n -k4 "$TMP/rounds.txt" | awk '{a[NR]=$4} END {printf "median nsqgw added p99 ms: %s\n", a[int((NR+1)/2)]}'

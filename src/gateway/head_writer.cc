@@ -1,0 +1,172 @@
+#include "gateway/head_writer.h"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/http/status.hpp>
+
+#include "gateway/route.h"
+#include "http/request.h"
+
+namespace nsqpp::gateway {
+namespace asio = boost::asio;
+
+namespace {
+
+bool token_in(std::string_view list, std::string_view name) {
+    size_t pos = 0;
+    while (pos < list.size()) {
+        size_t comma = list.find(',', pos);
+        if (comma == std::string_view::npos) comma = list.size();
+        std::string_view t = list.substr(pos, comma - pos);
+        while (!t.empty() && (t.front() == ' ' || t.front() == '\t')) t.remove_prefix(1);
+        while (!t.empty() && (t.back() == ' ' || t.back() == '\t')) t.remove_suffix(1);
+        if (http::iequals(t, name)) return true;
+        pos = comma + 1;
+    }
+    return false;
+}
+
+void append_field(std::string& out, std::string_view name, std::string_view value) {
+    out.append(name);
+    out.append(": ");
+    out.append(value);
+    out.append("\r\n");
+}
+
+}  // namespace
+
+bool is_hop_by_hop(std::string_view name, std::string_view connection) {
+    static constexpr std::string_view fixed[] = {"Connection",
+                                                 "Keep-Alive",
+                                                 "Proxy-Connection",
+                                                 "Proxy-Authenticate",
+                                                 "Proxy-Authorization",
+                                                 "TE",
+                                                 "Trailer",
+                                                 "Transfer-Encoding",
+                                                 "Upgrade"};
+    for (auto f : fixed) {
+        if (http::iequals(f, name)) return true;
+    }
+    return !connection.empty() && token_in(connection, name);
+}
+
+void append_request_head(std::string& out, const exchange& ex, const member& m, size_t body_size) {
+    out.append(ex.method);
+    out.push_back(' ');
+    out.append(ex.upstream_target);
+    out.append(" HTTP/1.1\r\n");
+    std::string_view connection;
+    const std::string* host = nullptr;
+    const std::string* xff = nullptr;
+    for (const auto& [k, v] : ex.headers) {
+        if (http::iequals(k, "Connection")) connection = v;
+    }
+    bool pass_host = !ex.matched_route || ex.matched_route->pass_host;
+    for (const auto& [k, v] : ex.headers) {
+        if (is_hop_by_hop(k, connection) || http::iequals(k, "Content-Length") ||
+            http::iequals(k, "Expect") || http::iequals(k, "X-Forwarded-Host") ||
+            http::iequals(k, "X-Forwarded-Proto")) {
+            continue;
+        }
+        if (http::iequals(k, "Host")) {
+            host = &v;
+            if (!pass_host) continue;
+        }
+        if (http::iequals(k, "X-Forwarded-For")) {
+            xff = &v;
+            continue;
+        }
+        append_field(out, k, v);
+    }
+    if (!host || !pass_host) append_field(out, "Host", m.address());
+    if (xff) {
+        out.append("X-Forwarded-For: ")
+            .append(*xff)
+            .append(", ")
+            .append(ex.client_ip)
+            .append("\r\n");
+    } else {
+        append_field(out, "X-Forwarded-For", ex.client_ip);
+    }
+    if (host) append_field(out, "X-Forwarded-Host", *host);
+    out.append("X-Forwarded-Proto: http\r\n");
+    if (body_size > 0 || ex.content_length || ex.chunked) {
+        append_field(out, "Content-Length", std::to_string(body_size));
+    }
+    out.append("\r\n");
+}
+
+void append_response_head(std::string& out, int version, int status, std::string_view reason,
+                          const http::header_list& headers, int64_t content_length, bool chunked,
+                          bool keep_alive) {
+    out.append(version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ");
+    out.append(std::to_string(status));
+    out.push_back(' ');
+    if (reason.empty()) {
+        auto r =
+            boost::beast::http::obsolete_reason(static_cast<boost::beast::http::status>(status));
+        out.append(r.data(), r.size());
+    } else {
+        out.append(reason);
+    }
+    out.append("\r\n");
+    std::string_view connection;
+    for (const auto& [k, v] : headers) {
+        if (http::iequals(k, "Connection")) connection = v;
+    }
+    for (const auto& [k, v] : headers) {
+        if (is_hop_by_hop(k, connection) || http::iequals(k, "Content-Length")) continue;
+        append_field(out, k, v);
+    }
+    if (chunked) {
+        out.append("Transfer-Encoding: chunked\r\n");
+    } else if (content_length >= 0) {
+        append_field(out, "Content-Length", std::to_string(content_length));
+    }
+    if (!keep_alive) {
+        out.append("Connection: close\r\n");
+    } else if (version == 10) {
+        out.append("Connection: keep-alive\r\n");
+    }
+    out.append("\r\n");
+}
+
+asio::awaitable<boost::system::error_code> write_all(boost::beast::tcp_stream& stream,
+                                                     std::vector<asio::const_buffer> buffers,
+                                                     std::chrono::milliseconds timeout) {
+    auto& sock = stream.socket();
+    boost::system::error_code ec;
+    if (!sock.non_blocking()) sock.non_blocking(true, ec);
+    size_t total = 0;
+    for (const auto& b : buffers) total += b.size();
+    size_t done = 0;
+    while (done < total) {
+        // Skip what was written already.
+        std::vector<asio::const_buffer> rest;
+        size_t skip = done;
+        for (const auto& b : buffers) {
+            if (skip >= b.size()) {
+                skip -= b.size();
+                continue;
+            }
+            rest.push_back(
+                asio::buffer(static_cast<const char*>(b.data()) + skip, b.size() - skip));
+            skip = 0;
+        }
+        size_t n = sock.write_some(rest, ec);
+        if (ec == asio::error::would_block || ec == asio::error::try_again) {
+            stream.expires_after(timeout);
+            auto [aec, an] =
+                co_await asio::async_write(stream, rest, asio::as_tuple(asio::use_awaitable));
+            stream.expires_never();
+            co_return aec;
+        }
+        if (ec) co_return ec;
+        done += n;
+    }
+    co_return boost::system::error_code{};
+}
+
+}  // namespace nsqpp::gateway
