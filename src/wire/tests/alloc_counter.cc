@@ -1,5 +1,7 @@
 // Replaces the global (non-aligned) operator new/delete with malloc/free plus a per-thread
 // counter. Every replaceable non-aligned form is defined so that new and delete always match.
+// TSan's runtime defines them itself (no replacement possible): NSQPP_NO_ALLOC_COUNTER turns the
+// counter off there and the allocation checks are skipped.
 #include "wire/tests/alloc_counter.h"
 
 #include <cstdlib>
@@ -38,6 +40,11 @@ alloc_scope::~alloc_scope() { counting = false; }
 size_t alloc_scope::bytes() const { return counted_bytes; }
 size_t alloc_scope::largest() const { return largest_request; }
 
+#ifdef NSQPP_NO_ALLOC_COUNTER
+bool alloc_scope::available() { return false; }
+}  // namespace nsqpp::wire::testing
+#else
+bool alloc_scope::available() { return true; }
 }  // namespace nsqpp::wire::testing
 
 void* operator new(size_t n) { return allocate_or_throw(n); }
@@ -50,3 +57,4 @@ void operator delete(void* p, size_t) noexcept { std::free(p); }
 void operator delete[](void* p, size_t) noexcept { std::free(p); }
 void operator delete(void* p, const std::nothrow_t&) noexcept { std::free(p); }
 void operator delete[](void* p, const std::nothrow_t&) noexcept { std::free(p); }
+#endif  // NSQPP_NO_ALLOC_COUNTER

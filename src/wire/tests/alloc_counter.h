@@ -14,6 +14,8 @@ class alloc_scope {
 
     size_t bytes() const;    // total requested since the scope began
     size_t largest() const;  // largest single request
+    // False when operator new cannot be replaced (TSan builds): counts stay 0.
+    static bool available();
 };
 
 }  // namespace nsqpp::wire::testing

@@ -285,8 +285,10 @@ TEST(deflate_stream, bomb_is_read_in_bounded_steps) {
     EXPECT_EQ(total, size_t{1} << 30);
     EXPECT_GE(reads, (size_t{1} << 30) / cap);
     // zlib allocates through operator new (its 32 KiB window on the first read), nothing else.
-    EXPECT_GE(allocs.bytes(), 32768u);
-    EXPECT_LE(allocs.bytes(), cap);
+    if (testing::alloc_scope::available()) {
+        EXPECT_GE(allocs.bytes(), 32768u);
+        EXPECT_LE(allocs.bytes(), cap);
+    }
     EXPECT_FALSE(d->failed()) << d->error();
 }
 

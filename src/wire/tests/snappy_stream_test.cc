@@ -303,7 +303,7 @@ TEST(snappy_stream, reads_allocate_nothing) {
         total += n;
     }
     EXPECT_EQ(total, size_t{32} << 20);
-    EXPECT_EQ(allocs.bytes(), 0u);
+    if (testing::alloc_scope::available()) EXPECT_EQ(allocs.bytes(), 0u);
     EXPECT_FALSE(d->failed());
 }
 
