@@ -45,7 +45,9 @@ std::string stats_json(const core& c) {
                ",\"mode\":" + (cfg.mode == pool_mode::mirror ? "\"mirror\"" : "\"proxy\"") +
                ",\"members\":[";
         bool first = true;
-        for (const auto& m : p->current()->members()) {
+        // keep the balancer alive while iterating: a lookupd refresh may replace it meanwhile
+        const auto balancer = p->current();
+        for (const auto& m : balancer->members()) {
             out += first ? "" : ",";
             first = false;
             out += fmt::format(

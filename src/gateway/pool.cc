@@ -31,7 +31,8 @@ std::shared_ptr<balancer> pool::current() const {
 
 bool pool::set_members(const std::vector<member_config>& members) {
     std::map<std::string, member_ptr> old;
-    for (const auto& m : current()->members()) old[m->address()] = m;
+    const auto previous = current();  // alive while iterating (a refresh may replace it)
+    for (const auto& m : previous->members()) old[m->address()] = m;
     std::vector<member_ptr> next;
     bool changed = members.size() != old.size();
     for (const auto& mc : members) {

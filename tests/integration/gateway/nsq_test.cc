@@ -88,7 +88,8 @@ TEST(NsqAware, MembersComeFromLookupdAndFollowIt) {
     for (const auto& n : c.nodes) want.insert("127.0.0.1:" + std::to_string(n->http_port()));
     auto members = [&] {
         std::set<std::string> out;
-        for (const auto& m : p->current()->members()) out.insert(m->address());
+        const auto balancer = p->current();  // alive while iterating
+        for (const auto& m : balancer->members()) out.insert(m->address());
         return out;
     };
     EXPECT_EQ(members(), want);

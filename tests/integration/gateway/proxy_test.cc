@@ -257,7 +257,8 @@ TEST_P(Proxy, FailedConnectIsRetriedOnAnotherMember) {
     }
     auto* p = g->find_pool("default");
     uint64_t failures = 0;
-    for (const auto& m : p->current()->members()) {
+    const auto balancer = p->current();  // alive while iterating
+    for (const auto& m : balancer->members()) {
         if (m->address() == dead) failures = m->failures.load();
     }
     EXPECT_GE(failures, 4u);  // round robin sent about half the first attempts there
@@ -297,7 +298,8 @@ TEST_P(Proxy, PassiveHealthTakesAFailingMemberOut) {
         ASSERT_TRUE(r);
         EXPECT_EQ(r->status, 200);
     }
-    for (const auto& m : g->find_pool("default")->current()->members()) {
+    const auto balancer = g->find_pool("default")->current();
+    for (const auto& m : balancer->members()) {
         if (m->address() == dead) {
             EXPECT_EQ(m->failures.load(), 1u);  // out after one failure, not tried again
             EXPECT_FALSE(m->available());
@@ -312,7 +314,8 @@ TEST_P(Proxy, ActiveHealthChecksMarkMembersDownAndUp) {
     cfg.pools[0].health.interval = 50ms;
     auto g = start_gateway(cfg, GetParam());
     auto member_of = [&](const std::string& addr) -> gateway::member* {
-        for (const auto& m : g->find_pool("default")->current()->members()) {
+        const auto balancer = g->find_pool("default")->current();
+        for (const auto& m : balancer->members()) {
             if (m->address() == addr) return m.get();
         }
         return nullptr;
