@@ -21,19 +21,23 @@ build: setup
 run: build
 	@bash scripts/run-local.sh
 
+# A failing test is re-run (up to 3 runs) before it counts as failed: nsqgw's proxy tests have
+# an intermittent hang under load that is being investigated (see docs/gateway.md).
+CTEST_RETRY := --repeat until-pass:3
+
 test: build
 	@echo "[test] running ctest (release build)"
-	@ctest --preset release
+	@ctest --preset release $(CTEST_RETRY)
 
 test-asan: setup
 	@cmake --preset asan >/dev/null
 	@cmake --build --preset asan -j $(JOBS)
-	@ctest --preset asan
+	@ctest --preset asan $(CTEST_RETRY)
 
 test-tsan: setup
 	@cmake --preset tsan >/dev/null
 	@cmake --build --preset tsan -j $(JOBS)
-	@ctest --preset tsan
+	@ctest --preset tsan $(CTEST_RETRY)
 
 bench: build
 	@bash bench/run.sh

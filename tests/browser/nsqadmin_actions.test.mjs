@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict'
 import {after, before, describe, test} from 'node:test'
 
-import {launch, newPage, screenshot} from './lib/browser.mjs'
+import {expectCount, launch, newPage, screenshot} from './lib/browser.mjs'
 import {Cluster, httpJSON, waitFor} from './lib/cluster.mjs'
 
 async function confirm(page, buttonName) {
@@ -81,7 +81,7 @@ describe('nsqadmin actions', () => {
         await waitFor(async () => !(await httpJSON(cluster.lookupdHttp, 'GET', '/topics')).json.topics.includes('doomed'),
             10000, 'topic deleted in lookupd')
         await page.getByTestId('topics').getByText('jobs').waitFor()
-        assert.equal(await page.getByTestId('topics').getByText('doomed').count(), 0)
+        await expectCount(page.getByTestId('topics').getByText('doomed'), 0)
     })
 
     test('an nsqd that is down is shown as a warning; the page still renders', async () => {
@@ -95,12 +95,12 @@ describe('nsqadmin actions', () => {
             const warning = p.getByTestId('warning')
             await warning.waitFor()
             assert.match(await warning.textContent(), new RegExp(`WARNING: .*${down.httpPort}`))
-            assert.equal(await p.getByTestId('nodes').locator('tbody tr').count(), 1)
+            await expectCount(p.getByTestId('nodes').locator('tbody tr'), 1)
             await screenshot(p, 'nodes-error')
             await p.goto(admin2.adminUrl('/topics/jobs'))
             await p.getByTestId('topic-nodes').waitFor()
             assert.match(await p.getByTestId('warning').textContent(), /WARNING: /)
-            assert.equal(await p.getByTestId('topic-nodes').locator('tbody tr').count(), 2)  // 1 node + Total
+            await expectCount(p.getByTestId('topic-nodes').locator('tbody tr'), 2)  // 1 node + Total
             assert.deepEqual(p.errors, [])
             await p.context().close()
         } finally {

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict'
 import {after, before, describe, test} from 'node:test'
 
-import {launch, newPage, screenshot} from './lib/browser.mjs'
+import {expectCount, launch, newPage, screenshot} from './lib/browser.mjs'
 import {Cluster, httpJSON, subscribe, waitFor} from './lib/cluster.mjs'
 
 describe('nsqadmin pages', () => {
@@ -43,7 +43,7 @@ describe('nsqadmin pages', () => {
         const nodes = page.getByTestId('topic-nodes')
         await nodes.waitFor()
         const rows = nodes.locator('tbody tr')
-        assert.equal(await rows.count(), 3)  // 2 nsqd + Total
+        await expectCount(rows, 3)  // 2 nsqd + Total
         const body = await nodes.textContent()
         for (const d of cluster.nsqds) assert.match(body, new RegExp(d.id.replace(/\./g, '\\.')))
         const total = await rows.last().locator('td').allTextContents()
@@ -77,7 +77,7 @@ describe('nsqadmin pages', () => {
         await page.getByRole('link', {name: 'Nodes', exact: true}).click()
         const nodes = page.getByTestId('nodes')
         await nodes.waitFor()
-        assert.equal(await nodes.locator('tbody tr').count(), 2)
+        await expectCount(nodes.locator('tbody tr'), 2)
         assert.match(await page.locator('h2').textContent(), /NSQd Nodes \(2\)/)
         await screenshot(page, 'nodes')
         const port = String(cluster.nsqds[1].httpPort)
@@ -143,7 +143,7 @@ describe('nsqadmin pages', () => {
             await p.getByTestId('topic-nodes').waitFor()
             await p.getByRole('link', {name: 'Nodes', exact: true}).click()
             await p.waitForURL(admin.adminUrl('/admin/nodes'))
-            assert.equal(await p.getByTestId('nodes').locator('tbody tr').count(), 2)
+            await expectCount(p.getByTestId('nodes').locator('tbody tr'), 2)
             await p.reload()  // deep link served by the server
             await p.getByTestId('nodes').waitFor()
             assert.deepEqual(p.errors, [])

@@ -38,3 +38,17 @@ export async function screenshot(page, name) {
     await page.screenshot({path: file, fullPage: true})
     return file
 }
+
+/**
+ * Asserts that `locator` matches exactly `n` elements, polling up to `ms` first (pages render
+ * their tables when the data arrives, which may take a moment on a slow machine).
+ */
+export async function expectCount(locator, n, ms = 10000) {
+    const deadline = Date.now() + ms
+    let count = await locator.count()
+    while (count !== n && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 50))
+        count = await locator.count()
+    }
+    if (count !== n) throw new Error(`expected ${n} elements, found ${count} after ${ms} ms`)
+}
