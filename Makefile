@@ -21,23 +21,19 @@ build: setup
 run: build
 	@bash scripts/run-local.sh
 
-# A failing test is re-run (up to 3 runs) before it counts as failed: nsqgw's proxy tests have
-# an intermittent hang under load that is being investigated (see docs/gateway.md).
-CTEST_RETRY := --repeat until-pass:3
-
 test: build
 	@echo "[test] running ctest (release build)"
-	@ctest --preset release $(CTEST_RETRY)
+	@ctest --preset release
 
 test-asan: setup
 	@cmake --preset asan >/dev/null
 	@cmake --build --preset asan -j $(JOBS)
-	@ctest --preset asan $(CTEST_RETRY)
+	@ctest --preset asan
 
 test-tsan: setup
 	@cmake --preset tsan >/dev/null
 	@cmake --build --preset tsan -j $(JOBS)
-	@ctest --preset tsan $(CTEST_RETRY)
+	@ctest --preset tsan
 
 bench: build
 	@bash bench/run.sh

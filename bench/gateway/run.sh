@@ -6,10 +6,13 @@
 # Needs: build/gateway-rel/apps/nsqgw/nsqgw (cmake --preset release -B build/gateway-rel;
 # cmake --build build/gateway-rel --target nsqgw), wrk, nginx (nginx-light), g++.
 # The backend (backend.cc, built here with -O2) answers every request "200 OK" with a 2-byte
-# body. nginx and nsqgw get the same worker count, keep-alive upstream connections, no access
-# log; nsqgw runs its default middleware (metrics). wrk: 1 thread, `connections` keep-alive
-# connections. Each round measures direct → nginx → nsqgw; the table shows every round and the
-# median. "added p99" = proxy p99 − direct p99 of the same round.
+# body. nginx and nsqgw are configured the same: same worker count, keep-alive upstream
+# connections, no access log, the client's Host passed on, X-Forwarded-For/-Host/-Proto added
+# (nsqgw always adds them; nginx by proxy_set_header). "nsqgw" runs no middleware, like nginx;
+# "nsqgw+metrics" is a second instance with its default middleware (Prometheus metrics).
+# wrk: 1 thread, `connections` keep-alive connections. Each round measures direct → nginx →
+# nsqgw → nsqgw+metrics; the table shows every round and the medians. "added p99" = proxy
+# p99 − direct p99 of the same round.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 DURATION=${1:-10s}
@@ -41,7 +44,7 @@ wait_port() {
 }
 
 g++ -O2 -std=c++20 -o "$TMP/backend" bench/gateway/backend.cc -lpthread
-BACKEND_PORT=$(free_port); NGINX_PORT=$(free_port); GW_PORT=$(free_port)
+BACKEND_PORT=$(free_port); NGINX_PORT=$(free_port); GW_PORT=$(free_port); GWM_PORT=$(free_port)
 
 "$TMP/backend" "$BACKEND_PORT" 1 & PIDS+=($!)
 wait_port "$BACKEND_PORT"
@@ -59,6 +62,10 @@ http {
       proxy_pass http://backend;
       proxy_http_version 1.1;
       proxy_set_header Connection "";
+      proxy_set_header Host \$http_host;
+      proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
+      proxy_set_header X-Forwarded-Host \$http_host;
+      proxy_set_header X-Forwarded-Proto \$scheme;
     }
   }
 }
@@ -68,8 +75,11 @@ CONF
 wait_port "$NGINX_PORT"
 
 "$NSQGW" --http-address "127.0.0.1:$GW_PORT" --admin-address "" --worker-threads "$WORKERS" \
+  --upstream "127.0.0.1:$BACKEND_PORT" --middleware= --log-level warn & PIDS+=($!)
+"$NSQGW" --http-address "127.0.0.1:$GWM_PORT" --admin-address "" --worker-threads "$WORKERS" \
   --upstream "127.0.0.1:$BACKEND_PORT" --log-level warn & PIDS+=($!)
 wait_port "$GW_PORT"
+wait_port "$GWM_PORT"
 
 # wrk output → "rps p50_ms p99_ms"
 measure() {
@@ -90,12 +100,14 @@ for r in $(seq 1 "$ROUNDS"); do
   read -r d_rps d_p50 d_p99 d_bad < <(measure "$BACKEND_PORT")
   read -r n_rps n_p50 n_p99 n_bad < <(measure "$NGINX_PORT")
   read -r g_rps g_p50 g_p99 g_bad < <(measure "$GW_PORT")
+  read -r m_rps m_p50 m_p99 m_bad < <(measure "$GWM_PORT")
+  added() { awk "BEGIN{printf \"%.3f\", $1-$d_p99}"; }
   echo "| $r | direct | $d_rps | $d_p50 | $d_p99 | - | $d_bad |"
-  echo "| $r | nginx | $n_rps | $n_p50 | $n_p99 | $(awk "BEGIN{printf \"%.3f\", $n_p99-$d_p99}") | $n_bad |"
-  echo "| $r | nsqgw | $g_rps | $g_p50 | $g_p99 | $(awk "BEGIN{printf \"%.3f\", $g_p99-$d_p99}") | $g_bad |"
-  echo "$n_rps $g_rps $(awk "BEGIN{print $n_p99-$d_p99}") $(awk "BEGIN{print $g_p99-$d_p99}")" >> "$TMP/rounds.txt"
+  echo "| $r | nginx | $n_rps | $n_p50 | $n_p99 | $(added "$n_p99") | $n_bad |"
+  echo "| $r | nsqgw | $g_rps | $g_p50 | $g_p99 | $(added "$g_p99") | $g_bad |"
+  echo "| $r | nsqgw+metrics | $m_rps | $m_p50 | $m_p99 | $(added "$m_p99") | $m_bad |"
+  echo "$n_rps $g_rps $m_rps $(added "$n_p99") $(added "$g_p99") $(added "$m_p99")" >> "$TMP/rounds.txt"
 done
-sort -n -k1 "$TMP/rounds.txt" | awk '{n[NR]=$1} END {printf "median nginx req/s: %s\n", n[int((NR+1)/2)]}'
-sort -n -k2 "$TMP/rounds.txt" | awk '{g[NR]=$2} END {printf "median nsqgw req/s: %s\n", g[int((NR+1)/2)]}'
-sort -n -k3 "$TMP/rounds.txt" | awk '{a[NR]=$3} END {printf "median nginx added p99 ms: %s\n", a[int((NR+1)/2)]}'
-sort -n -k4 "$TMP/rounds.txt" | awk '{a[NR]=$4} END {printf "median nsqgw added p99 ms: %s\n", a[int((NR+1)/2)]}'
+median() { sort -n -k"$1" "$TMP/rounds.txt" | awk -v k="$1" '{v[NR]=$k} END {print v[int((NR+1)/2)]}'; }
+echo "median req/s: nginx $(median 1), nsqgw $(median 2), nsqgw+metrics $(median 3)"
+echo "median added p99 ms: nginx $(median 4), nsqgw $(median 5), nsqgw+metrics $(median 6)"

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <mutex>
 
 namespace nsqpp::base {
 namespace {
@@ -65,6 +66,18 @@ std::string escape_pattern(const std::string& text) {
     return out;
 }
 
+// Serializes drop + register_logger (spdlog's registry throws on a duplicate name).
+std::mutex& registry_mutex() {
+    static std::mutex mu;
+    return mu;
+}
+
+// Serializes get_logger's check-then-create.
+std::mutex& creation_mutex() {
+    static std::mutex mu;
+    return mu;
+}
+
 }  // namespace
 
 std::optional<log_level> parse_log_level(std::string_view name) {
@@ -91,12 +104,17 @@ std::shared_ptr<spdlog::logger> make_logger(const std::string& name, const std::
     logger->set_formatter(std::move(formatter));
     logger->set_level(to_spdlog(level));
     logger->flush_on(spdlog::level::warn);
+    std::lock_guard lock(registry_mutex());
     spdlog::drop(name);
     spdlog::register_logger(logger);
     return logger;
 }
 
 std::shared_ptr<spdlog::logger> get_logger(const std::string& name) {
+    if (auto logger = spdlog::get(name)) return logger;
+    // Two threads asking for a new name at once must not both create it: the second
+    // register_logger would throw (this killed an HTTP server's accept loop at start).
+    std::lock_guard creating(creation_mutex());
     if (auto logger = spdlog::get(name)) return logger;
     return make_logger(name, "[" + name + "] ", log_level::info);
 }

@@ -14,7 +14,7 @@ namespace nsqpp::gateway {
 struct pick_request {
     std::string_view key;                // consistent hash key (empty: other balancers)
     std::vector<const member*> exclude;  // already tried for this request
-    steady_clock::time_point now = steady_clock::now();
+    steady_clock::time_point now = coarse_now();
 };
 
 class balancer {

@@ -14,6 +14,7 @@
 #include "gateway/middleware.h"
 #include "gateway/pool.h"
 #include "gateway/route.h"
+#include "gateway/sweeper.h"
 
 namespace nsqpp::gateway {
 
@@ -24,6 +25,8 @@ struct core {
     std::vector<request_rewriter> rewriters;
     std::vector<response_modifier> modifiers;
     gateway_metrics metrics;
+    // One per worker: the deadlines of the fast read path (fast_read.h).
+    std::vector<std::shared_ptr<sweeper>> sweepers;
 
     std::chrono::milliseconds client_idle_timeout{60000};
     std::chrono::milliseconds client_write_timeout{60000};

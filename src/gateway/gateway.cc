@@ -50,6 +50,9 @@ gateway::gateway(gateway_config cfg) : impl_(std::make_unique<gateway_impl>(std:
     validate(c);
     auto& st = impl_->state;
     st.client_idle_timeout = c.client_idle_timeout;
+    for (size_t i = 0; i < impl_->workers.size(); ++i) {
+        st.sweepers.push_back(std::make_shared<sweeper>(impl_->workers.at(i).get_executor()));
+    }
     for (const auto& pc : c.pools) {
         st.pools[pc.name] = std::make_unique<pool>(pc, impl_->workers.size());
     }
@@ -110,6 +113,7 @@ void gateway::start() {
         log->info("ADMIN: listening on {}:{}", host, im.admin_port);
         im.admin->start();
     }
+    for (auto& s : im.state.sweepers) s->start();
     im.workers.start();
     im.listener->start();
     std::vector<pool*> pools;
@@ -134,6 +138,7 @@ void gateway::stop() {
     if (im.listener) im.listener->stop();
     if (im.admin) im.admin->stop();
     im.background.stop();
+    for (auto& s : im.state.sweepers) s->stop();
     im.connections->close_all();
     im.workers.join(std::chrono::milliseconds(3000));
     im.cv.notify_all();

@@ -4,6 +4,10 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/http/status.hpp>
+#include <sys/uio.h>
+
+#include <array>
+#include <cerrno>
 
 #include "gateway/route.h"
 #include "http/request.h"
@@ -133,40 +137,37 @@ void append_response_head(std::string& out, int version, int status, std::string
     out.append("\r\n");
 }
 
-asio::awaitable<boost::system::error_code> write_all(boost::beast::tcp_stream& stream,
-                                                     std::vector<asio::const_buffer> buffers,
-                                                     std::chrono::milliseconds timeout) {
-    auto& sock = stream.socket();
-    boost::system::error_code ec;
+bool write_now(asio::ip::tcp::socket& sock, asio::const_buffer& a, asio::const_buffer& b,
+               boost::system::error_code& ec) {
     if (!sock.non_blocking()) sock.non_blocking(true, ec);
-    size_t total = 0;
-    for (const auto& b : buffers) total += b.size();
-    size_t done = 0;
-    while (done < total) {
-        // Skip what was written already.
-        std::vector<asio::const_buffer> rest;
-        size_t skip = done;
-        for (const auto& b : buffers) {
-            if (skip >= b.size()) {
-                skip -= b.size();
-                continue;
-            }
-            rest.push_back(
-                asio::buffer(static_cast<const char*>(b.data()) + skip, b.size() - skip));
-            skip = 0;
+    for (;;) {
+        iovec iov[2];
+        int count = 0;
+        if (a.size() > 0) iov[count++] = {const_cast<void*>(a.data()), a.size()};
+        if (b.size() > 0) iov[count++] = {const_cast<void*>(b.data()), b.size()};
+        if (count == 0) return true;
+        ssize_t n = ::writev(sock.native_handle(), iov, count);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            if (errno == EAGAIN || errno == EWOULDBLOCK) return false;
+            ec.assign(errno, boost::system::system_category());
+            return true;
         }
-        size_t n = sock.write_some(rest, ec);
-        if (ec == asio::error::would_block || ec == asio::error::try_again) {
-            stream.expires_after(timeout);
-            auto [aec, an] =
-                co_await asio::async_write(stream, rest, asio::as_tuple(asio::use_awaitable));
-            stream.expires_never();
-            co_return aec;
-        }
-        if (ec) co_return ec;
-        done += n;
+        size_t done = static_cast<size_t>(n);
+        size_t from_a = std::min(done, a.size());
+        a += from_a;
+        b += done - from_a;
     }
-    co_return boost::system::error_code{};
+}
+
+asio::awaitable<boost::system::error_code> write_rest(boost::beast::tcp_stream& stream,
+                                                      asio::const_buffer a, asio::const_buffer b,
+                                                      std::chrono::milliseconds timeout) {
+    std::array<asio::const_buffer, 2> rest{a, b};
+    stream.expires_after(timeout);
+    auto [ec, n] = co_await asio::async_write(stream, rest, asio::as_tuple(asio::use_awaitable));
+    stream.expires_never();
+    co_return ec;
 }
 
 }  // namespace nsqpp::gateway

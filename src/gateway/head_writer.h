@@ -29,10 +29,14 @@ void append_response_head(std::string& out, int version, int status, std::string
                           const http::header_list& headers, int64_t content_length, bool chunked,
                           bool keep_alive);
 
-// Writes every byte of `buffers`: first directly (non-blocking), then asynchronously with
-// `timeout` for what the socket did not take.
-boost::asio::awaitable<boost::system::error_code> write_all(
-    boost::beast::tcp_stream& stream, std::vector<boost::asio::const_buffer> buffers,
-    std::chrono::milliseconds timeout);
+// Writes what the socket takes at once of `a` then `b` (non-blocking writev), advancing both.
+// True when everything was written or the write failed (`ec`); false when the rest must wait.
+bool write_now(boost::asio::ip::tcp::socket& sock, boost::asio::const_buffer& a,
+               boost::asio::const_buffer& b, boost::system::error_code& ec);
+// Writes the rest asynchronously within `timeout`.
+boost::asio::awaitable<boost::system::error_code> write_rest(boost::beast::tcp_stream& stream,
+                                                             boost::asio::const_buffer a,
+                                                             boost::asio::const_buffer b,
+                                                             std::chrono::milliseconds timeout);
 
 }  // namespace nsqpp::gateway

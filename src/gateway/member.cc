@@ -1,11 +1,19 @@
 #include "gateway/member.h"
 
 #include <algorithm>
+#include <ctime>
 
 #include "gateway/upstream.h"
 #include "net/worker_pool.h"
 
 namespace nsqpp::gateway {
+
+steady_clock::time_point coarse_now() {
+    timespec ts{};
+    ::clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+    return steady_clock::time_point(std::chrono::seconds(ts.tv_sec) +
+                                    std::chrono::nanoseconds(ts.tv_nsec));
+}
 
 member::member(std::string address, int weight, size_t workers)
     : address_(std::move(address)), weight_(std::max(1, weight)) {

@@ -11,6 +11,10 @@ namespace nsqpp::gateway {
 
 using steady_clock = std::chrono::steady_clock;
 
+// steady_clock's time from CLOCK_MONOTONIC_COARSE: a few ms behind, far cheaper to read; for
+// deadlines, idle ages and cool-offs (not for latencies).
+steady_clock::time_point coarse_now();
+
 struct worker_idle;  // idle upstream connections of one worker (upstream.h)
 
 class member {

@@ -66,14 +66,14 @@ struct connected {
     std::string failures;
 };
 
-// Picks members (skipping failed ones) until a connect succeeds or `retries` run out.
-asio::awaitable<connected> connect_any(pool* p, balancer* bal, std::string key, size_t worker) {
+// Starting with `m` (picked already, no idle connection), picks members (skipping failed
+// ones) until a connect succeeds or `retries` run out.
+asio::awaitable<connected> connect_any(pool* p, balancer* bal, pick_request* pick, member* m,
+                                       size_t worker) {
     const pool_config& cfg = p->config();
     connected out;
-    pick_request pick;
-    pick.key = key;
     for (int attempt = 0; attempt <= cfg.retries; ++attempt) {
-        member* m = bal->pick(pick);
+        if (attempt > 0) m = bal->pick(*pick);
         if (!m) break;
         auto r = co_await acquire_upstream(*m, worker, cfg.limits);
         if (r.conn) {
@@ -86,7 +86,7 @@ asio::awaitable<connected> connect_any(pool* p, balancer* bal, std::string key, 
                                         m->address(), describe_error(r.ec));
         out.failures +=
             (out.failures.empty() ? "" : "; ") + m->address() + ": connect " + describe_error(r.ec);
-        pick.exclude.push_back(m);
+        pick->exclude.push_back(m);
     }
     co_return out;
 }
@@ -107,7 +107,8 @@ struct response_step {
 // The upstream head through modifiers and middleware; returns it with the reason to send.
 response_head edited_head(const response_step& s, std::string* reason) {
     auto& res = s.resp->get();
-    response_head head{static_cast<int>(res.result_int()), {}};
+    response_head head{static_cast<int>(res.result_int()), std::move(s.cc->spare_response_headers)};
+    head.headers.clear();
     head.headers.reserve(16);
     for (const auto& f : res) {
         head.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
@@ -141,8 +142,7 @@ asio::awaitable<bool> respond_small(response_step s, upstream_ptr up) {
     while (!resp.is_done()) {
         b.data = scratch.data() + got;
         b.size = scratch.size() - got;
-        up->stream.expires_after(limits.read_timeout);
-        auto [ec, n] = co_await bhttp::async_read_some(up->stream, up->buffer, resp, use_tuple);
+        error_code ec = co_await fast_read(up->fast, up->buffer, resp, false, limits.read_timeout);
         if (ec == bhttp::error::need_buffer) ec = {};
         got = scratch.size() - b.size;
         if (ec) {
@@ -150,7 +150,6 @@ asio::awaitable<bool> respond_small(response_step s, upstream_ptr up) {
             co_return false;
         }
     }
-    up->stream.expires_never();
     std::string& text = s.cc->head;
     text.clear();
     int64_t cl = length ? static_cast<int64_t>(*length)
@@ -158,9 +157,14 @@ asio::awaitable<bool> respond_small(response_step s, upstream_ptr up) {
     bool no_body = head.status / 100 == 1 || head.status == 204 || head.status == 304;
     append_response_head(text, s.ex->http_version, head.status, reason, head.headers,
                          no_body ? -1 : cl, false, s.keep_alive);
-    std::vector<asio::const_buffer> bufs{asio::buffer(text), asio::buffer(scratch.data(), got)};
-    error_code wec = co_await write_all(s.cc->stream, std::move(bufs), s.c->client_write_timeout);
+    error_code wec;
+    asio::const_buffer head_buf = asio::buffer(text), body_buf = asio::buffer(scratch.data(), got);
+    if (!write_now(s.cc->stream.socket(), head_buf, body_buf, wec)) {
+        wec = co_await write_rest(s.cc->stream, head_buf, body_buf, s.c->client_write_timeout);
+    }
     s.ex->bytes_out = got;
+    head.headers.clear();
+    s.cc->spare_response_headers = std::move(head.headers);
     if (upstream_keep) release_upstream(*s.m, s.cc->worker, std::move(up), limits);
     co_return !wec && s.keep_alive && s.rp->is_done();
 }
@@ -214,7 +218,6 @@ asio::awaitable<bool> proxy_exchange(const core* c, client_conn* cc, request_par
     pool& p = *ex->target_pool;
     const pool_config& cfg = p.config();
     auto bal = p.current();
-    auto log = base::get_logger("nsqgw");
 
     // Small bodies are read first so that a stale pooled connection can be replayed.
     bool buffered =
@@ -231,7 +234,13 @@ asio::awaitable<bool> proxy_exchange(const core* c, client_conn* cc, request_par
         ex->bytes_in = body.size();
     }
 
-    connected conn = co_await connect_any(&p, bal.get(), ex->hash_key, cc->worker);
+    // The common case without a coroutine: the picked member has an idle connection.
+    pick_request pick;
+    pick.key = ex->hash_key;
+    connected conn;
+    conn.m = bal->pick(pick);
+    if (conn.m) conn.up = take_idle_upstream(*conn.m, cc->worker, cfg.limits);
+    if (!conn.up) conn = co_await connect_any(&p, bal.get(), &pick, conn.m, cc->worker);
     upstream_ptr up = std::move(conn.up);
     member* m = conn.m;
     if (!up) {
@@ -261,8 +270,11 @@ asio::awaitable<bool> proxy_exchange(const core* c, client_conn* cc, request_par
     error_code ec;
     for (int replay = 0;; ++replay) {
         if (buffered) {
-            std::vector<asio::const_buffer> bufs{asio::buffer(head_text), asio::buffer(body)};
-            ec = co_await write_all(up->stream, std::move(bufs), cfg.limits.read_timeout);
+            asio::const_buffer head_buf = asio::buffer(head_text), body_buf = asio::buffer(body);
+            ec = {};
+            if (!write_now(up->stream.socket(), head_buf, body_buf, ec)) {
+                ec = co_await write_rest(up->stream, head_buf, body_buf, cfg.limits.read_timeout);
+            }
         } else {
             relay_outcome o = co_await relay_body<true>(cc->stream, cc->buffer, *rp, up->stream,
                                                         cc->scratch, c->client_idle_timeout,
@@ -277,19 +289,14 @@ asio::awaitable<bool> proxy_exchange(const core* c, client_conn* cc, request_par
             ec = o.ec;
         }
         if (!ec) {
-            up->stream.expires_after(cfg.limits.read_timeout);
-            auto [rec, n] =
-                co_await bhttp::async_read_header(up->stream, up->buffer, resp, use_tuple);
-            ec = rec;
+            up->fast.deadline.attach(c->sweepers.at(cc->worker), up->fast.sock);
+            ec = co_await fast_read(up->fast, up->buffer, resp, true, cfg.limits.read_timeout);
         }
         // A pooled connection the upstream already closed: replay once on a new connection.
         bool stale =
             up->reused && buffered && ec && ec != beast::error::timeout && !resp.got_some();
         if (!stale || replay > 0) break;
-        auto r = co_await acquire_upstream(
-            *m, cc->worker,
-            upstream_limits{cfg.limits.connect_timeout, cfg.limits.read_timeout,
-                            std::chrono::milliseconds(0), 0});
+        auto r = co_await connect_upstream(*m, cfg.limits);
         if (!r.conn) {
             ec = r.ec;
             break;
@@ -302,7 +309,8 @@ asio::awaitable<bool> proxy_exchange(const core* c, client_conn* cc, request_par
         std::string detail = m->address() + ": " +
                              (timeout ? "no response within read timeout" : describe_error(ec));
         ex->error = detail;
-        log->warn("pool {}: {} {} - {}", p.name(), ex->method, ex->upstream_target, detail);
+        base::get_logger("nsqgw")->warn("pool {}: {} {} - {}", p.name(), ex->method,
+                                        ex->upstream_target, detail);
         co_return co_await write_local(
             c, cc, ex, entered,
             gateway_error(timeout ? 504 : 502, timeout ? "UPSTREAM_TIMEOUT" : "UPSTREAM_ERROR",

@@ -36,7 +36,6 @@ void fill_exchange(exchange& ex, const request_parser& rp) {
     ex.path = ex.target.substr(0, q);
     if (q != std::string::npos) ex.raw_query = ex.target.substr(q + 1);
     ex.http_version = h.version() == 10 ? 10 : 11;
-    ex.headers.reserve(16);
     for (const auto& f : h)
         ex.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
     ex.content_length =
@@ -162,6 +161,7 @@ asio::awaitable<void> serve_client(core* c, std::shared_ptr<connection_set> set,
     socket.set_option(tcp::no_delay(true), ec);
     auto ex_exec = socket.get_executor();
     client_conn cc(std::move(socket), worker);
+    cc.fast.deadline.attach(c->sweepers.at(worker), cc.fast.sock);
     uint64_t id = set->add(&cc, ex_exec);
     registration reg{std::move(set), id};
     if (!reg.id) co_return;
@@ -172,8 +172,7 @@ asio::awaitable<void> serve_client(core* c, std::shared_ptr<connection_set> set,
         request_parser rp;
         rp.header_limit(static_cast<uint32_t>(c->header_limit));
         rp.body_limit(boost::none);
-        cc.stream.expires_after(c->client_idle_timeout);
-        auto [rec, n] = co_await bhttp::async_read_header(cc.stream, cc.buffer, rp, use_tuple);
+        error_code rec = co_await fast_read(cc.fast, cc.buffer, rp, true, c->client_idle_timeout);
         if (rec == bhttp::error::header_limit) {
             co_await answer_bad_request(&cc, "HTTP/1.1 431 Request Header Fields Too Large");
             co_return;
@@ -186,6 +185,8 @@ asio::awaitable<void> serve_client(core* c, std::shared_ptr<connection_set> set,
             co_return;
         }
         exchange ex;
+        ex.headers = std::move(cc.spare_headers);  // empty, with the last request's capacity
+        ex.headers.reserve(16);
         ex.client_ip = client_ip;
         ex.client_port = client_port;
         fill_exchange(ex, rp);
@@ -211,6 +212,8 @@ asio::awaitable<void> serve_client(core* c, std::shared_ptr<connection_set> set,
             }
         }
         run_on_complete(c->chain, entered, ex);
+        ex.headers.clear();
+        cc.spare_headers = std::move(ex.headers);
         if (!keep) {
             // An answer given before the whole body was read: let the client read it.
             if (!rp.is_done() && cc.stream.socket().is_open()) co_await linger_close(&cc);

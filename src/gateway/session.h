@@ -15,6 +15,7 @@
 #include <unordered_map>
 
 #include "gateway/core.h"
+#include "gateway/fast_read.h"
 
 namespace nsqpp::gateway {
 
@@ -23,12 +24,15 @@ using request_parser = bhttp::request_parser<bhttp::buffer_body>;
 
 struct client_conn {
     explicit client_conn(boost::asio::ip::tcp::socket s, size_t w)
-        : stream(std::move(s)), worker(w) {}
+        : stream(std::move(s)), fast(&stream.socket()), worker(w) {}
     boost::beast::tcp_stream stream;
+    fast_socket fast;  // the request heads are read through this (no timer per read)
     boost::beast::flat_buffer buffer;
     size_t worker;
     std::array<char, 16384> scratch;  // relay buffer (one relay at a time per connection)
     std::string head;                 // serialized message head (reused)
+    http::header_list spare_headers;  // capacity handed from one exchange to the next
+    http::header_list spare_response_headers;
 };
 
 // Registry of open client connections, so stop() can close them from any thread.

@@ -12,17 +12,22 @@ namespace beast = boost::beast;
 using tcp = asio::ip::tcp;
 using boost::system::error_code;
 
-asio::awaitable<connect_result> acquire_upstream(member& m, size_t worker, upstream_limits limits) {
+upstream_ptr take_idle_upstream(member& m, size_t worker, const upstream_limits& limits) {
     auto& idle = m.idle(worker).conns;
-    auto now = steady_clock::now();
+    if (idle.empty()) return nullptr;
+    auto now = watch::coarse_now();
     while (!idle.empty()) {
         upstream_ptr c = std::move(idle.back());
         idle.pop_back();
         if (now - c->idle_since < limits.idle_timeout && c->stream.socket().is_open()) {
             c->reused = true;
-            co_return connect_result{std::move(c), {}};
+            return c;
         }
     }
+    return nullptr;
+}
+
+asio::awaitable<connect_result> connect_upstream(member& m, upstream_limits limits) {
     auto ex = co_await asio::this_coro::executor;
     beast::tcp_stream stream(ex);
     error_code ec;
@@ -49,11 +54,17 @@ asio::awaitable<connect_result> acquire_upstream(member& m, size_t worker, upstr
     co_return connect_result{std::make_unique<upstream_conn>(std::move(stream)), {}};
 }
 
+asio::awaitable<connect_result> acquire_upstream(member& m, size_t worker, upstream_limits limits) {
+    if (auto c = take_idle_upstream(m, worker, limits)) co_return connect_result{std::move(c), {}};
+    auto connecting = connect_upstream(m, limits);
+    co_return co_await std::move(connecting);
+}
+
 void release_upstream(member& m, size_t worker, upstream_ptr conn, const upstream_limits& limits) {
     auto& idle = m.idle(worker).conns;
     if (idle.size() >= limits.max_idle_per_worker) return;
     conn->stream.expires_never();
-    conn->idle_since = steady_clock::now();
+    conn->idle_since = watch::coarse_now();
     conn->reused = false;
     idle.push_back(std::move(conn));
 }

@@ -9,13 +9,16 @@
 #include <string>
 #include <vector>
 
+#include "gateway/fast_read.h"
 #include "gateway/member.h"
 
 namespace nsqpp::gateway {
 
 struct upstream_conn {
-    explicit upstream_conn(boost::beast::tcp_stream s) : stream(std::move(s)) {}
+    explicit upstream_conn(boost::beast::tcp_stream s)
+        : stream(std::move(s)), fast(&stream.socket()) {}
     boost::beast::tcp_stream stream;
+    fast_socket fast;  // response heads and small bodies are read through this
     boost::beast::flat_buffer buffer;
     steady_clock::time_point idle_since{};
     bool reused = false;  // taken from the idle list (may have been closed by the upstream)
@@ -38,7 +41,11 @@ struct connect_result {
     boost::system::error_code ec;  // set when conn is null (timeout: beast::error::timeout)
 };
 
-// An idle connection to `m` for `worker`, or a new one (on the current executor).
+// An idle connection to `m` for `worker` (no older than limits.idle_timeout), or null.
+upstream_ptr take_idle_upstream(member& m, size_t worker, const upstream_limits& limits);
+// A new connection to `m` (on the current executor) within limits.connect_timeout.
+boost::asio::awaitable<connect_result> connect_upstream(member& m, upstream_limits limits);
+// take_idle_upstream, else connect_upstream.
 boost::asio::awaitable<connect_result> acquire_upstream(member& m, size_t worker,
                                                         upstream_limits limits);
 

@@ -7,6 +7,8 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <stdexcept>
 
+#include "base/log.h"
+
 namespace nsqpp::net {
 namespace asio = boost::asio;
 
@@ -45,7 +47,14 @@ uint16_t tcp_listener::listen(const std::string& address) {
 
 void tcp_listener::start() {
     asio::co_spawn(acceptor_.get_executor(), accept_loop(&acceptor_, &pool_, &on_accept_),
-                   asio::detached);
+                   [](std::exception_ptr e) {
+                       if (!e) return;
+                       try {
+                           std::rethrow_exception(e);
+                       } catch (const std::exception& ex) {
+                           base::get_logger("net")->error("TCP accept loop failed - {}", ex.what());
+                       }
+                   });
 }
 
 void tcp_listener::stop() {

@@ -111,8 +111,13 @@ describe('nsqadmin pages', () => {
         await form.getByRole('button', {name: 'Create'}).click()
         await waitFor(async () => (await httpJSON(cluster.lookupdHttp, 'GET', '/topics')).json.topics.includes('created_in_ui'),
             10000, 'lookupd has the topic created in the UI')
-        const ch = await httpJSON(cluster.lookupdHttp, 'GET', '/channels?topic=created_in_ui')
-        assert.deepEqual(ch.json.channels, ['chan_ui'])
+        // nsqadmin creates the topic, then the channel: the channel may register a moment later.
+        let channels = []
+        await waitFor(async () => {
+            channels = (await httpJSON(cluster.lookupdHttp, 'GET', '/channels?topic=created_in_ui')).json.channels
+            return channels.length > 0
+        }, 10000, 'lookupd has the channel created in the UI')
+        assert.deepEqual(channels, ['chan_ui'])
         await inactive.getByText('created_in_ui').waitFor()
     })
 

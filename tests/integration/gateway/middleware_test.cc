@@ -170,7 +170,13 @@ TEST(MiddlewareE2E, PrometheusMetricsOnTheAdminListener) {
     auto g = start_gateway(cfg);
     for (int i = 0; i < 4; ++i) call(g->http_port(), "GET", "/echo");
     call(g->http_port(), "GET", "/status/404");
-    auto m = http::fetch("GET", "127.0.0.1", g->admin_port(), "/metrics");
+    // An exchange is counted once its response is written: the client may read it first.
+    http::client_response m;
+    ASSERT_TRUE(eventually([&] {
+        m = http::fetch("GET", "127.0.0.1", g->admin_port(), "/metrics");
+        return m.body.find("nsqgw_request_duration_seconds_count{pool=\"default\"} 5\n") !=
+               std::string::npos;
+    })) << m.body;
     EXPECT_EQ(m.status, 200);
     EXPECT_NE(m.header("Content-Type")->find("text/plain; version=0.0.4"), std::string::npos);
     EXPECT_NE(m.body.find("nsqgw_requests_total{pool=\"default\",code=\"200\"} 4\n"),

@@ -393,6 +393,49 @@ TEST_P(Proxy, StopClosesClientConnections) {
     EXPECT_TRUE(c.closed_by_peer(5s));
 }
 
+TEST_P(Proxy, RequestHeadInPiecesAndPipelinedRequestsAreServed) {
+    backend b("b");
+    auto g = start_gateway(one_pool({b.address()}), GetParam());
+    client c(g->http_port());
+    ASSERT_TRUE(c.send("GET /echo/pie"));
+    std::this_thread::sleep_for(30ms);
+    ASSERT_TRUE(c.send("ces HTTP/1.1\r\nHo"));
+    std::this_thread::sleep_for(30ms);
+    ASSERT_TRUE(c.send("st: gw.test\r\n\r\n"));
+    auto r = c.read();
+    ASSERT_TRUE(r);
+    EXPECT_EQ(echo(*r)["target"], "/echo/pieces");
+    // Two requests in one write: both answered, in order, on the same connection.
+    ASSERT_TRUE(c.send("GET /echo/one HTTP/1.1\r\nHost: gw.test\r\n\r\n"
+                       "POST /echo/two HTTP/1.1\r\nHost: gw.test\r\nContent-Length: 3\r\n\r\nabc"));
+    auto one = c.read();
+    auto two = c.read();
+    ASSERT_TRUE(one && two);
+    EXPECT_EQ(echo(*one)["target"], "/echo/one");
+    EXPECT_EQ(echo(*two)["target"], "/echo/two");
+    EXPECT_EQ(echo(*two)["body"], "abc");
+}
+
+TEST_P(Proxy, IdleClientConnectionIsClosedAfterTheIdleTimeout) {
+    backend b("b");
+    auto cfg = one_pool({b.address()});
+    cfg.client_idle_timeout = 400ms;
+    auto g = start_gateway(cfg, GetParam());
+    client busy(g->http_port());
+    client idle(g->http_port());
+    ASSERT_TRUE(idle.request("GET", "/echo"));
+    auto start = std::chrono::steady_clock::now();
+    // `busy` keeps sending within the timeout and stays open.
+    for (int i = 0; i < 4; ++i) {
+        std::this_thread::sleep_for(150ms);
+        ASSERT_TRUE(busy.request("GET", "/echo")) << i;
+    }
+    EXPECT_TRUE(idle.closed_by_peer(3s));
+    auto waited = std::chrono::steady_clock::now() - start;
+    EXPECT_GE(waited, 350ms);
+    EXPECT_TRUE(busy.request("GET", "/echo"));
+}
+
 INSTANTIATE_TEST_SUITE_P(Workers, Proxy, ::testing::Values(1, 3));
 
 }  // namespace
