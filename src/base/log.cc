@@ -110,6 +110,17 @@ std::shared_ptr<spdlog::logger> make_logger(const std::string& name, const std::
     return logger;
 }
 
+void log_failure::operator()(std::exception_ptr e) const {
+    if (!e) return;
+    try {
+        std::rethrow_exception(e);
+    } catch (const std::exception& ex) {
+        get_logger(logger)->error("{} failed - {}", what, ex.what());
+    } catch (...) {
+        get_logger(logger)->error("{} failed", what);
+    }
+}
+
 std::shared_ptr<spdlog::logger> get_logger(const std::string& name) {
     if (auto logger = spdlog::get(name)) return logger;
     // Two threads asking for a new name at once must not both create it: the second

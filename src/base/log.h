@@ -2,6 +2,7 @@
 // Named loggers in NSQ's line format: "[nsqd] 2026/11/25 07:59:23.123456 INFO: message".
 #include <spdlog/spdlog.h>
 
+#include <exception>
 #include <memory>
 #include <optional>
 #include <string>
@@ -20,6 +21,14 @@ std::shared_ptr<spdlog::logger> make_logger(const std::string& name, const std::
 
 // The logger registered under `name`, or a default one with prefix "[name] ".
 std::shared_ptr<spdlog::logger> get_logger(const std::string& name);
+
+// A coroutine's completion handler (co_spawn) that logs the exception it ended with, as
+// "<what> failed - <message>" on logger `logger`, where asio::detached would drop it.
+struct log_failure {
+    std::string logger;
+    std::string what;
+    void operator()(std::exception_ptr e) const;
+};
 
 void set_level(spdlog::logger& logger, log_level level);
 

@@ -422,14 +422,8 @@ void server::start() {
     if (impl_->started || impl_->is_stopped() || !impl_->acceptor.is_open()) return;
     impl_->started = true;
     // Not detached: an accept loop that dies must say so (it once died silently).
-    asio::co_spawn(impl_->executors[0], accept_loop(impl_), [](std::exception_ptr e) {
-        if (!e) return;
-        try {
-            std::rethrow_exception(e);
-        } catch (const std::exception& ex) {
-            base::get_logger("http")->error("HTTP accept loop failed - {}", ex.what());
-        }
-    });
+    asio::co_spawn(impl_->executors[0], accept_loop(impl_),
+                   base::log_failure{"http", "HTTP accept loop"});
 }
 
 void server::stop() {

@@ -47,14 +47,7 @@ uint16_t tcp_listener::listen(const std::string& address) {
 
 void tcp_listener::start() {
     asio::co_spawn(acceptor_.get_executor(), accept_loop(&acceptor_, &pool_, &on_accept_),
-                   [](std::exception_ptr e) {
-                       if (!e) return;
-                       try {
-                           std::rethrow_exception(e);
-                       } catch (const std::exception& ex) {
-                           base::get_logger("net")->error("TCP accept loop failed - {}", ex.what());
-                       }
-                   });
+                   base::log_failure{"net", "TCP accept loop"});
 }
 
 void tcp_listener::stop() {

@@ -5,15 +5,23 @@
 
 #include <atomic>
 #include <memory>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include <spdlog/sinks/ostream_sink.h>
+
 #include "base/log.h"
 
 namespace nsqpp::base {
 namespace {
+
+std::ostringstream& captured() {
+    static std::ostringstream out;
+    return out;
+}
 
 TEST(Logger, ConcurrentFirstUseOfANameCreatesOneLogger) {
     constexpr int threads = 4;
@@ -40,6 +48,18 @@ TEST(Logger, ConcurrentFirstUseOfANameCreatesOneLogger) {
         for (int i = 1; i < threads; ++i) ASSERT_EQ(got[i], got[0]) << "round " << round;
         EXPECT_EQ(spdlog::get(name), got[0]);
     }
+}
+
+TEST(Logger, LogFailureReportsTheException) {
+    auto logger = get_logger("failure-test");
+    auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(captured());
+    logger->sinks().push_back(sink);
+    log_failure{"failure-test", "accept loop"}(nullptr);  // no exception: nothing logged
+    EXPECT_EQ(captured().str(), "");
+    log_failure{"failure-test", "accept loop"}(
+        std::make_exception_ptr(std::runtime_error("boom")));
+    EXPECT_NE(captured().str().find("accept loop failed - boom"), std::string::npos)
+        << captured().str();
 }
 
 }  // namespace
