@@ -75,7 +75,10 @@ asio::awaitable<connected> connect_any(pool* p, balancer* bal, pick_request* pic
     for (int attempt = 0; attempt <= cfg.retries; ++attempt) {
         if (attempt > 0) m = bal->pick(*pick);
         if (!m) break;
-        auto r = co_await acquire_upstream(*m, worker, cfg.limits);
+        // The first member's idle list was looked at already; later ones may have one.
+        auto connecting = attempt == 0 ? connect_upstream(*m, cfg.limits)
+                                       : acquire_upstream(*m, worker, cfg.limits);
+        auto r = co_await std::move(connecting);
         if (r.conn) {
             out.up = std::move(r.conn);
             out.m = m;

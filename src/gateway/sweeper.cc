@@ -33,7 +33,6 @@ void sweeper::add(watch* w) {
     w->next_ = head_;
     if (head_) head_->prev_ = w;
     head_ = w;
-    ++count_;
 }
 
 void sweeper::remove(watch* w) {
@@ -44,21 +43,17 @@ void sweeper::remove(watch* w) {
     }
     if (w->next_) w->next_->prev_ = w->prev_;
     w->prev_ = w->next_ = nullptr;
-    --count_;
 }
 
-size_t sweeper::sweep(watch::clock::time_point now) {
-    size_t n = 0;
+void sweeper::sweep(watch::clock::time_point now) {
     for (watch* w = head_; w; w = w->next_) {
         if (w->deadline_ <= now) {
             w->deadline_ = watch::clock::time_point::max();
             w->expired_ = true;
             boost::system::error_code ec;
             w->sock_->cancel(ec);
-            ++n;
         }
     }
-    return n;
 }
 
 asio::awaitable<void> sweeper::run(std::shared_ptr<sweeper> self) {
@@ -66,7 +61,7 @@ asio::awaitable<void> sweeper::run(std::shared_ptr<sweeper> self) {
         self->timer_.expires_after(self->tick_);
         auto [ec] = co_await self->timer_.async_wait(asio::as_tuple(asio::use_awaitable));
         if (ec || self->stopped_) co_return;
-        self->sweep(watch::coarse_now());
+        self->sweep(coarse_now());
     }
 }
 

@@ -34,8 +34,6 @@ class watch {
     void disarm() { deadline_ = clock::time_point::max(); }
     // Whether the last armed deadline passed (and the socket's waits were cancelled).
     bool expired() const { return expired_; }
-    // Deadlines are checked every tick anyway: the coarse clock is precise enough.
-    static clock::time_point coarse_now() { return gateway::coarse_now(); }
 
   private:
     friend class sweeper;
@@ -54,9 +52,9 @@ class sweeper : public std::enable_shared_from_this<sweeper> {
     // Starts the periodic sweep (on the executor); stop() ends it (from any thread).
     void start();
     void stop();
-    // Expires every armed watch whose deadline is <= `now`; returns how many.
-    size_t sweep(watch::clock::time_point now);
-    size_t watched() const { return count_; }
+    // Expires every armed watch whose deadline is <= `now` (deadlines and `now` come from the
+    // coarse clock: they are checked every tick anyway).
+    void sweep(watch::clock::time_point now);
 
   private:
     friend class watch;
@@ -67,7 +65,6 @@ class sweeper : public std::enable_shared_from_this<sweeper> {
     bool stopped_ = false;
     std::chrono::milliseconds tick_;
     watch* head_ = nullptr;
-    size_t count_ = 0;
 };
 
 }  // namespace nsqpp::gateway

@@ -15,7 +15,7 @@ using boost::system::error_code;
 upstream_ptr take_idle_upstream(member& m, size_t worker, const upstream_limits& limits) {
     auto& idle = m.idle(worker).conns;
     if (idle.empty()) return nullptr;
-    auto now = watch::coarse_now();
+    auto now = coarse_now();
     while (!idle.empty()) {
         upstream_ptr c = std::move(idle.back());
         idle.pop_back();
@@ -64,7 +64,7 @@ void release_upstream(member& m, size_t worker, upstream_ptr conn, const upstrea
     auto& idle = m.idle(worker).conns;
     if (idle.size() >= limits.max_idle_per_worker) return;
     conn->stream.expires_never();
-    conn->idle_since = watch::coarse_now();
+    conn->idle_since = coarse_now();
     conn->reused = false;
     idle.push_back(std::move(conn));
 }
