@@ -10,9 +10,11 @@
 # connections, no access log, the client's Host passed on, X-Forwarded-For/-Host/-Proto added
 # (nsqgw always adds them; nginx by proxy_set_header). "nsqgw" runs no middleware, like nginx;
 # "nsqgw+metrics" is a second instance with its default middleware (Prometheus metrics).
-# wrk: 1 thread, `connections` keep-alive connections. Each round measures direct → nginx →
-# nsqgw → nsqgw+metrics; the table shows every round and the medians. "added p99" = proxy
-# p99 − direct p99 of the same round.
+# wrk: 1 thread, `connections` keep-alive connections. Each round measures direct, then the
+# three proxies in alternating order (odd rounds nginx → nsqgw → nsqgw+metrics, even rounds the
+# reverse, so a drift of the machine over time favours neither); the table shows every round,
+# the medians, and the median of the per-round ratio nsqgw/nginx (a paired comparison: both
+# measured in the same round). "added p99" = proxy p99 − direct p99 of the same round.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 DURATION=${1:-10s}
@@ -98,16 +100,24 @@ echo "| round | target | req/s | p50 ms | p99 ms | added p99 ms | non-2xx |"
 echo "|---|---|---|---|---|---|---|"
 for r in $(seq 1 "$ROUNDS"); do
   read -r d_rps d_p50 d_p99 d_bad < <(measure "$BACKEND_PORT")
-  read -r n_rps n_p50 n_p99 n_bad < <(measure "$NGINX_PORT")
-  read -r g_rps g_p50 g_p99 g_bad < <(measure "$GW_PORT")
-  read -r m_rps m_p50 m_p99 m_bad < <(measure "$GWM_PORT")
+  if (( r % 2 == 1 )); then
+    read -r n_rps n_p50 n_p99 n_bad < <(measure "$NGINX_PORT")
+    read -r g_rps g_p50 g_p99 g_bad < <(measure "$GW_PORT")
+    read -r m_rps m_p50 m_p99 m_bad < <(measure "$GWM_PORT")
+  else
+    read -r m_rps m_p50 m_p99 m_bad < <(measure "$GWM_PORT")
+    read -r g_rps g_p50 g_p99 g_bad < <(measure "$GW_PORT")
+    read -r n_rps n_p50 n_p99 n_bad < <(measure "$NGINX_PORT")
+  fi
   added() { awk "BEGIN{printf \"%.3f\", $1-$d_p99}"; }
   echo "| $r | direct | $d_rps | $d_p50 | $d_p99 | - | $d_bad |"
   echo "| $r | nginx | $n_rps | $n_p50 | $n_p99 | $(added "$n_p99") | $n_bad |"
   echo "| $r | nsqgw | $g_rps | $g_p50 | $g_p99 | $(added "$g_p99") | $g_bad |"
   echo "| $r | nsqgw+metrics | $m_rps | $m_p50 | $m_p99 | $(added "$m_p99") | $m_bad |"
-  echo "$n_rps $g_rps $m_rps $(added "$n_p99") $(added "$g_p99") $(added "$m_p99")" >> "$TMP/rounds.txt"
+  ratio() { awk "BEGIN{printf \"%.4f\", $1/$n_rps}"; }
+  echo "$n_rps $g_rps $m_rps $(added "$n_p99") $(added "$g_p99") $(added "$m_p99") $(ratio "$g_rps") $(ratio "$m_rps")" >> "$TMP/rounds.txt"
 done
 median() { sort -n -k"$1" "$TMP/rounds.txt" | awk -v k="$1" '{v[NR]=$k} END {print v[int((NR+1)/2)]}'; }
 echo "median req/s: nginx $(median 1), nsqgw $(median 2), nsqgw+metrics $(median 3)"
 echo "median added p99 ms: nginx $(median 4), nsqgw $(median 5), nsqgw+metrics $(median 6)"
+echo "median per-round req/s ratio to nginx: nsqgw $(median 7), nsqgw+metrics $(median 8)"

@@ -145,7 +145,11 @@ asio::awaitable<bool> respond_small(response_step s, upstream_ptr up) {
     while (!resp.is_done()) {
         b.data = scratch.data() + got;
         b.size = scratch.size() - got;
-        error_code ec = co_await fast_read(up->fast, up->buffer, resp, false, limits.read_timeout);
+        // Usually the body came with the head: parse it without starting a read coroutine.
+        error_code ec;
+        if (!parse_buffered(up->buffer, resp, false, ec)) {
+            ec = co_await fast_read(up->fast, up->buffer, resp, false, limits.read_timeout);
+        }
         if (ec == bhttp::error::need_buffer) ec = {};
         got = scratch.size() - b.size;
         if (ec) {
