@@ -53,9 +53,12 @@ gateway::gateway(gateway_config cfg) : impl_(std::make_unique<gateway_impl>(std:
     for (size_t i = 0; i < impl_->workers.size(); ++i) {
         st.sweepers.push_back(std::make_shared<sweeper>(impl_->workers.at(i).get_executor()));
     }
+    std::vector<std::string> pool_names;
     for (const auto& pc : c.pools) {
         st.pools[pc.name] = std::make_unique<pool>(pc, impl_->workers.size());
+        pool_names.push_back(pc.name);
     }
+    st.metrics.set_pools(pool_names);  // counted without a lock from here on
     auto routes = c.routes;
     if (routes.empty()) {
         route r;
